@@ -1,0 +1,61 @@
+//! Sans-IO core of trello-auth: everything needed to get, use, check and revoke Trello API
+//! credentials, with no sockets, no clocks, no randomness and no TLS.
+//!
+//! Every operation is three steps: this crate **prepares** an `http::Request<Vec<u8>>`, a
+//! transport (`trello-auth-hyper`, `trello-auth-ureq`, or your own closure) **sends** it, and
+//! this crate **classifies** the `http::Response`. What varies in time or chance (now, nonces,
+//! jitter) is an argument, so every output is reproducible.
+//!
+//! In scope: authorize URLs (SPEC S1), token capture (S1.3, S1.4), credential placement (S3),
+//! response classification (S4), the token resource (S5), OAuth 1.0a (S6), retry and rate-limit
+//! policy (S4.3), and redaction for logs. Out of scope: sending anything.
+//!
+//! ```
+//! use trello_auth_core::{ApiKey, Credentials, Placement, Token};
+//!
+//! let creds = Credentials::new(
+//!     ApiKey::new("0123456789abcdef0123456789abcdef")?,
+//!     Token::new(format!("ATTA{}0123ABCD", "a".repeat(64)))?,
+//! );
+//! let request = http::Request::get("https://api.trello.com/1/members/me").body(Vec::new())?;
+//! let request = creds.authorize(request, Placement::Header)?;
+//! assert!(request.headers()["authorization"].to_str()?.starts_with("OAuth oauth_consumer_key="));
+//! // What a log may show:
+//! assert_eq!(
+//!     trello_auth_core::redact(&request),
+//!     "GET https://api.trello.com/1/members/me\nauthorization: OAuth oauth_consumer_key=\"[redacted]\", oauth_token=\"[redacted]\"",
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod authorize;
+pub mod capture;
+pub mod classify;
+pub mod credentials;
+mod error;
+pub mod oauth1;
+mod origin;
+pub mod rate_limit;
+mod redact;
+pub mod retry;
+mod secret;
+pub mod token;
+pub mod transport;
+
+pub use authorize::{AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
+pub use capture::{parse_fragment, parse_pasted_token, parse_post_message, CaptureError};
+pub use classify::{classify, Action, Verdict};
+pub use credentials::{Credentials, Placement, PlacementError};
+pub use error::{ConfigError, Error, Result};
+pub use origin::{Origin, TRELLO_API, TRELLO_AUTH};
+pub use rate_limit::{RateLimitStatus, RateLimiter};
+pub use redact::redact;
+pub use retry::RetryPolicy;
+pub use secret::{ApiKey, AppSecret, Shape, Token, TokenSecret};
+pub use transport::{BlockingTransport, Transport, TransportError};
+
+/// The request type the core prepares and transports send.
+pub type Request = http::Request<Vec<u8>>;
+/// The response type transports return and the core classifies.
+pub type Response = http::Response<Vec<u8>>;

@@ -1,0 +1,217 @@
+//! [`Origin`]: a validated scheme + host + port, the base of every URL the library builds
+//! (SPEC S1.1: both the authorize base and the API base are configurable), and the loopback
+//! rule that decides where plain `http://` is acceptable (SPEC S3.4).
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use url::{Host, Url};
+
+use crate::error::ConfigError;
+
+/// `https://api.trello.com`, where REST calls go (SPEC S1.1).
+pub const TRELLO_API: &str = "https://api.trello.com";
+/// `https://trello.com`, where browsers are sent to authorize (SPEC S1.1, S6).
+pub const TRELLO_AUTH: &str = "https://trello.com";
+
+/// A validated origin such as `https://api.trello.com` or `http://127.0.0.1:8080`.
+///
+/// Plain `http://` is accepted only for a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`):
+/// credentials must not cross a network in clear (SPEC S3.4).
+///
+/// ```
+/// use trello_auth_core::Origin;
+/// let o = Origin::parse("HTTPS://API.Trello.com:443/").unwrap();
+/// assert_eq!(o.as_str(), "https://api.trello.com");
+/// assert!(Origin::parse("http://127.0.0.1:9000").unwrap().is_loopback());
+/// assert_eq!(Origin::parse("http://api.trello.com").unwrap_err().code(), "insecure_scheme");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// Serialized form, `scheme://host[:port]`, lower-case, default port dropped.
+    serialized: String,
+    https: bool,
+    host: String,
+    port: u16,
+    loopback: bool,
+}
+
+impl Origin {
+    /// Parses an origin; a trailing `/` is allowed, any other path, a query, a fragment or
+    /// user info is refused.
+    pub fn parse(s: &str) -> Result<Self, ConfigError> {
+        Self::parse_inner(s, false)
+    }
+
+    /// Like [`Origin::parse`] but also accepts plain `http://` to a non-loopback host.
+    ///
+    /// # Security
+    /// Credentials sent to such an origin cross the network in clear (SPEC S3.4). Use only for
+    /// a test server behind a trusted network.
+    pub fn danger_parse_allow_http(s: &str) -> Result<Self, ConfigError> {
+        Self::parse_inner(s, true)
+    }
+
+    fn parse_inner(s: &str, allow_http: bool) -> Result<Self, ConfigError> {
+        let invalid = |reason: &'static str| ConfigError::InvalidBaseUrl { reason };
+        let url = Url::parse(s.trim()).map_err(|_| invalid("not an absolute URL"))?;
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            _ => return Err(invalid("the scheme must be https or http")),
+        };
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "an origin has no path, query or fragment (use https://api.trello.com, not …/1)",
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("an origin has no user info"));
+        }
+        let host = url.host().ok_or(invalid("the URL has no host"))?;
+        let loopback = is_loopback(&host);
+        if !https && !loopback && !allow_http {
+            return Err(ConfigError::InsecureBaseUrl);
+        }
+        let port = url
+            .port_or_known_default()
+            .ok_or(invalid("the URL has no port"))?;
+        let host = host.to_string();
+        let serialized = url.origin().ascii_serialization();
+        Ok(Self {
+            serialized,
+            https,
+            host,
+            port,
+            loopback,
+        })
+    }
+
+    /// `https://api.trello.com`.
+    pub fn trello_api() -> Self {
+        Self::parse(TRELLO_API).expect("TRELLO_API is a valid https origin")
+    }
+
+    /// `https://trello.com`.
+    pub fn trello() -> Self {
+        Self::parse(TRELLO_AUTH).expect("TRELLO_AUTH is a valid https origin")
+    }
+
+    /// The origin as `scheme://host[:port]`, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.serialized
+    }
+
+    /// The host is `localhost`, in `127.0.0.0/8` or `::1`.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// The scheme is `https`.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// `true` when `uri` has this origin's scheme, host and port (default ports filled in,
+    /// scheme and host compared case-insensitively).
+    pub fn matches(&self, uri: &http::Uri) -> bool {
+        let Some(scheme) = uri.scheme_str() else {
+            return false;
+        };
+        let https = if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return false;
+        };
+        let Some(host) = uri.host() else {
+            return false;
+        };
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        https == self.https && port == self.port && host.eq_ignore_ascii_case(&self.host)
+    }
+
+    /// `self` followed by `path_and_query`, which must start with `/`.
+    pub fn join(&self, path_and_query: &str) -> String {
+        debug_assert!(path_and_query.starts_with('/'));
+        let mut s = String::with_capacity(self.serialized.len() + path_and_query.len());
+        s.push_str(&self.serialized);
+        s.push_str(path_and_query);
+        s
+    }
+}
+
+impl Default for Origin {
+    fn default() -> Self {
+        Self::trello_api()
+    }
+}
+
+impl fmt::Debug for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Origin({})", self.serialized)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.serialized)
+    }
+}
+
+/// Loopback as VECTORS.md defines it: `localhost`, `127.0.0.0/8`, `[::1]`.
+pub(crate) fn is_loopback<S: AsRef<str>>(host: &Host<S>) -> bool {
+    match host {
+        Host::Domain(d) => d.as_ref().eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => *ip == Ipv6Addr::LOCALHOST,
+    }
+}
+
+/// [`is_loopback`] for a host string as found in an `http::Uri` (IPv6 in brackets).
+pub(crate) fn is_loopback_str(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<Ipv4Addr>() {
+        return ip.is_loopback();
+    }
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .and_then(|h| h.parse::<Ipv6Addr>().ok())
+        .is_some_and(|ip| ip == Ipv6Addr::LOCALHOST)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_forms() {
+        for h in ["localhost", "LOCALHOST", "127.0.0.1", "127.9.8.7", "[::1]"] {
+            assert!(is_loopback_str(h), "{h}");
+        }
+        for h in ["localhost.evil.com", "128.0.0.1", "[::2]", "example.com", ""] {
+            assert!(!is_loopback_str(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn origin_matches_uri() {
+        let o = Origin::parse("https://api.trello.com").unwrap();
+        assert!(o.matches(&"https://API.trello.com:443/1/x".parse().unwrap()));
+        assert!(!o.matches(&"https://api.trello.com:8443/1/x".parse().unwrap()));
+        assert!(!o.matches(&"http://api.trello.com/1/x".parse().unwrap()));
+        assert!(!o.matches(&"/1/x".parse().unwrap()));
+    }
+
+    #[test]
+    fn origin_refuses_paths() {
+        assert_eq!(
+            Origin::parse("https://api.trello.com/1").unwrap_err().code(),
+            "invalid_base_url"
+        );
+        assert!(Origin::danger_parse_allow_http("http://example.com").is_ok());
+    }
+}

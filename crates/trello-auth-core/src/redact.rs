@@ -1,0 +1,2 @@
+//! STUB
+pub fn redact(_: &crate::Request) -> String { String::new() }
