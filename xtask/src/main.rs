@@ -1,1 +1,50 @@
-fn main(){}
+//! `cargo xtask`: the project's task runner (matklad's cargo-xtask pattern).
+//!
+//! Keep dependencies out: xshell and anyhow only. One module per command.
+
+mod bench;
+mod demo;
+mod test;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use xshell::Shell;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test    fmt check, clippy -D warnings, workspace tests, docs, the core dependency check
+  demo    the main job: walk trello-auth's steps end to end and print each
+  bench   the benchmarks with peer comparisons (criterion), printed as ratio tables
+";
+
+fn main() -> Result<()> {
+    let sh = Shell::new()?;
+    sh.change_dir(project_root());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("test") => test::run(&sh),
+        Some("demo") => demo::run(&sh),
+        Some("bench") => bench::run(&sh, &args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other:?}\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Prints a step heading, so a CI log shows where time went.
+fn step(name: &str) {
+    println!("\n==> {name}");
+}

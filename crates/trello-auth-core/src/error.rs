@@ -8,6 +8,7 @@ use crate::capture::CaptureError;
 use crate::credentials::PlacementError;
 use crate::oauth1::OAuthError;
 use crate::secret::Shape;
+use crate::token::DecodeError;
 use crate::transport::TransportError;
 
 /// A configured value is invalid. Fix the configuration; retrying cannot help.
@@ -132,6 +133,9 @@ pub enum Error {
     /// See [`TransportError`].
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// See [`DecodeError`].
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
 }
 
 impl Error {
@@ -143,6 +147,7 @@ impl Error {
             Error::Capture(e) => e.code(),
             Error::OAuth(e) => e.code(),
             Error::Transport(e) => e.code(),
+            Error::Decode(e) => e.code(),
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod authorize;
 pub mod capture;
 pub mod classify;
 pub mod credentials;
+mod encode;
 mod error;
 pub mod oauth1;
 mod origin;

@@ -192,7 +192,13 @@ mod tests {
         for h in ["localhost", "LOCALHOST", "127.0.0.1", "127.9.8.7", "[::1]"] {
             assert!(is_loopback_str(h), "{h}");
         }
-        for h in ["localhost.evil.com", "128.0.0.1", "[::2]", "example.com", ""] {
+        for h in [
+            "localhost.evil.com",
+            "128.0.0.1",
+            "[::2]",
+            "example.com",
+            "",
+        ] {
             assert!(!is_loopback_str(h), "{h}");
         }
     }
@@ -209,7 +215,9 @@ mod tests {
     #[test]
     fn origin_refuses_paths() {
         assert_eq!(
-            Origin::parse("https://api.trello.com/1").unwrap_err().code(),
+            Origin::parse("https://api.trello.com/1")
+                .unwrap_err()
+                .code(),
             "invalid_base_url"
         );
         assert!(Origin::danger_parse_allow_http("http://example.com").is_ok());

@@ -3,4 +3,8 @@
 #[derive(Debug, thiserror::Error)]
 #[error("stub")]
 pub enum OAuthError {}
-impl OAuthError { pub fn code(&self) -> &'static str { "" } }
+impl OAuthError {
+    pub fn code(&self) -> &'static str {
+        ""
+    }
+}

@@ -24,20 +24,28 @@ fn token_accepts_both_formats_and_trims() {
     let legacy = "0".repeat(64);
     assert_eq!(Token::new(legacy.clone()).unwrap().expose_secret(), legacy);
     let atta = format!("ATTA{}{}", "ab".repeat(32), "ABCDEF01");
-    assert_eq!(Token::new(format!("  {atta}\n")).unwrap().expose_secret(), atta);
+    assert_eq!(
+        Token::new(format!("  {atta}\n")).unwrap().expose_secret(),
+        atta
+    );
 }
 
 #[test]
 fn key_is_not_a_secret_but_debug_is_short() {
     let k = ApiKey::new("0123456789abcdef0123456789abcdef").unwrap();
     assert_eq!(format!("{k:?}"), "ApiKey(0123…)");
-    assert_eq!(ApiKey::new("0".repeat(64)).unwrap_err().code(), "invalid_key");
+    assert_eq!(
+        ApiKey::new("0".repeat(64)).unwrap_err().code(),
+        "invalid_key"
+    );
 }
 
 #[test]
 fn app_secret_refuses_key() {
     assert_eq!(
-        AppSecret::new("0123456789abcdef0123456789abcdef").unwrap_err().code(),
+        AppSecret::new("0123456789abcdef0123456789abcdef")
+            .unwrap_err()
+            .code(),
         "key_as_secret"
     );
 }

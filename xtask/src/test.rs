@@ -1,0 +1,60 @@
+//! `cargo xtask test`: everything CI checks, in order of cost.
+
+use anyhow::{bail, Result};
+use xshell::{cmd, Shell};
+
+use crate::step;
+
+/// Crates the sans-IO core must never depend on (DESIGN: dependency rule).
+const FORBIDDEN_IN_CORE: [&str; 4] = ["tokio", "hyper", "ureq", "pyo3"];
+
+pub fn run(sh: &Shell) -> Result<()> {
+    step("cargo fmt --check");
+    cmd!(sh, "cargo fmt --all -- --check").run()?;
+
+    step("core dependency check");
+    check_core_dependencies(sh)?;
+
+    step("cargo clippy -D warnings");
+    cmd!(
+        sh,
+        "cargo clippy --workspace --all-targets --locked -- -D warnings"
+    )
+    .run()?;
+
+    step("cargo test");
+    cmd!(sh, "cargo test --workspace --locked").run()?;
+
+    step("cargo doc (warnings are errors)");
+    cmd!(sh, "cargo doc --workspace --no-deps --locked")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .run()?;
+
+    println!("\nall checks passed");
+    Ok(())
+}
+
+fn check_core_dependencies(sh: &Shell) -> Result<()> {
+    let tree = cmd!(
+        sh,
+        "cargo tree -p trello-auth-core -e normal --prefix none --format {{p}}"
+    )
+    .read()?;
+    let offenders: Vec<&str> = tree
+        .lines()
+        .filter(|line| {
+            let name = line.split_whitespace().next().unwrap_or("");
+            FORBIDDEN_IN_CORE
+                .iter()
+                .any(|f| name == *f || name.starts_with(&format!("{f}-")))
+        })
+        .collect();
+    if !offenders.is_empty() {
+        bail!(
+            "trello-auth-core must stay sans-IO, but depends on: {}",
+            offenders.join(", ")
+        );
+    }
+    println!("trello-auth-core depends on none of {FORBIDDEN_IN_CORE:?}");
+    Ok(())
+}
