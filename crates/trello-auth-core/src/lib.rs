@@ -44,8 +44,10 @@ mod secret;
 pub mod token;
 pub mod transport;
 
-pub use authorize::{AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
-pub use capture::{parse_fragment, parse_pasted_token, parse_post_message, CaptureError};
+pub use authorize::{AuthorizeParams, AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
+pub use capture::{
+    parse_fragment, parse_pasted_token, parse_post_message, parse_post_message_from, CaptureError,
+};
 pub use classify::{classify, Action, Verdict};
 pub use credentials::{Credentials, Placement, PlacementError};
 pub use error::{ConfigError, Error, Result};
