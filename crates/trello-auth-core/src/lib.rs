@@ -45,7 +45,7 @@ pub mod transport;
 
 pub use authorize::{AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
 pub use capture::{parse_fragment, parse_pasted_token, parse_post_message, CaptureError};
-pub use classify::{classify, Action, Verdict};
+pub use classify::{classify, parse_retry_after, Action, Verdict};
 pub use credentials::{Credentials, Placement, PlacementError};
 pub use error::{ConfigError, Error, Result};
 pub use origin::{Origin, TRELLO_API, TRELLO_AUTH};
