@@ -99,9 +99,8 @@ impl RateLimiter {
             *t = TokenCounter { window, count: 0 };
         }
         let limits = &self.limits;
-        let exceeded = if k.rejections > limits.lockout_threshold {
-            Some(Limit::Key)
-        } else if k.count >= limits.key_max {
+        let locked_out = k.rejections > limits.lockout_threshold;
+        let exceeded = if locked_out || k.count >= limits.key_max {
             Some(Limit::Key)
         } else if t.count >= limits.token_max {
             Some(Limit::Token)

@@ -17,7 +17,8 @@ pub(crate) type Response = http::Response<Body>;
 #[derive(Debug)]
 pub(crate) enum Body {
     Full(Option<Bytes>),
-    Broken(Option<Bytes>),
+    /// The partial chunk, then one `Pending` (so hyper flushes what it has), then an error.
+    Broken(Option<Bytes>, bool),
 }
 
 /// The error a broken body reports to hyper (which then closes the connection).
@@ -38,14 +39,19 @@ impl hyper::body::Body for Body {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
         match self.get_mut() {
             Body::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            Body::Broken(b) => Poll::Ready(Some(match b.take() {
-                Some(b) => Ok(Frame::data(b)),
-                None => Err(Dropped),
-            })),
+            Body::Broken(chunk, yielded) => match chunk.take() {
+                Some(b) => Poll::Ready(Some(Ok(Frame::data(b)))),
+                None if !*yielded => {
+                    *yielded = true;
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+                None => Poll::Ready(Some(Err(Dropped))),
+            },
         }
     }
 
@@ -57,7 +63,7 @@ impl hyper::body::Body for Body {
         match self {
             Body::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             Body::Full(None) => SizeHint::with_exact(0),
-            Body::Broken(_) => SizeHint::default(),
+            Body::Broken(..) => SizeHint::default(),
         }
     }
 }
@@ -134,7 +140,10 @@ pub(crate) fn bad_request(body: &'static str) -> Response {
 
 /// A response that announces `full` bytes, sends part of them, then drops the connection.
 pub(crate) fn broken() -> Response {
-    let mut r = http::Response::new(Body::Broken(Some(Bytes::from_static(b"{\"id\":\"5"))));
+    let mut r = http::Response::new(Body::Broken(
+        Some(Bytes::from_static(b"{\"id\":\"5")),
+        false,
+    ));
     r.headers_mut().insert(CONTENT_TYPE, JSON);
     r.headers_mut()
         .insert(CONTENT_LENGTH, HeaderValue::from_static("4096"));

@@ -217,10 +217,10 @@ fn create_card(state: &State, p: &Principal, params: &Params) -> Response {
             r#"{"message":"invalid value for idList","error":"ERROR"}"#,
         );
     };
-    if !world
+    if world
         .boards
         .get(&list.board_id)
-        .is_some_and(|b| *b.member_id == *p.member_id)
+        .is_none_or(|b| *b.member_id != *p.member_id)
     {
         return response::unauthorized(bodies::UNAUTHORIZED_PERMISSION);
     }
