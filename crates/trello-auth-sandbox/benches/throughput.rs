@@ -62,7 +62,10 @@ async fn run() {
     let ceiling = start_ceiling(member_json).await;
 
     println!("sandbox throughput: GET /1/members/me, header credentials, keep-alive HTTP/1.1");
-    println!("{:>12} {:>6} {:>12} {:>12} {:>7}", "target", "conns", "req/s", "ceiling", "ratio");
+    println!(
+        "{:>12} {:>6} {:>12} {:>12} {:>7}",
+        "target", "conns", "req/s", "ceiling", "ratio"
+    );
     for conns in [1usize, 64] {
         let ceil = load(&ceiling, "", conns, duration).await;
         let rate = load(sb.api_base(), &auth, conns, duration).await;
@@ -167,7 +170,9 @@ struct Conn {
 impl Conn {
     async fn open(base: &str) -> Self {
         let host = base.trim_start_matches("http://").to_owned();
-        let tcp = tokio::net::TcpStream::connect(&host).await.expect("connect");
+        let tcp = tokio::net::TcpStream::connect(&host)
+            .await
+            .expect("connect");
         let _ = tcp.set_nodelay(true);
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
             .await
