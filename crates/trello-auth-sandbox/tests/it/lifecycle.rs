@@ -231,3 +231,11 @@ async fn http2_over_tls_by_alpn() {
     assert_eq!(resp.version(), http::Version::HTTP_2);
     assert_eq!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn debug_output_shows_no_credentials() {
+    let sb = Sandbox::builder().start().await.expect("sandbox");
+    let shown = format!("{sb:?}");
+    assert!(!shown.contains(sb.token()), "{shown}");
+    assert!(!shown.contains(&sb.app().secret), "{shown}");
+}
