@@ -48,6 +48,7 @@ pub use capture::{parse_fragment, parse_pasted_token, parse_post_message, Captur
 pub use classify::{classify, Action, Verdict};
 pub use credentials::{Credentials, Placement, PlacementError};
 pub use error::{ConfigError, Error, Result};
+pub use oauth1::OAuthError;
 pub use origin::{Origin, TRELLO_API, TRELLO_AUTH};
 pub use rate_limit::{RateLimitStatus, RateLimiter};
 pub use redact::redact;
