@@ -5,10 +5,6 @@ use anyhow::Result;
 use xshell::{cmd, Shell};
 
 pub fn run(sh: &Shell) -> Result<()> {
-    cmd!(
-        sh,
-        "cargo run --quiet --release -p trello-auth-tests --example demo"
-    )
-    .run()?;
+    cmd!(sh, "cargo run --quiet -p trello-auth-tests --example demo").run()?;
     Ok(())
 }

@@ -35,9 +35,10 @@ pub fn run(sh: &Shell) -> Result<()> {
 }
 
 fn check_core_dependencies(sh: &Shell) -> Result<()> {
+    let format = "{p}";
     let tree = cmd!(
         sh,
-        "cargo tree -p trello-auth-core -e normal --prefix none --format {{p}}"
+        "cargo tree -p trello-auth-core -e normal --prefix none --format {format}"
     )
     .read()?;
     let offenders: Vec<&str> = tree

@@ -7,7 +7,8 @@
 
 use std::hint::black_box;
 use std::num::NonZeroU64;
-use std::path::{Path, PathBuf};
+
+mod report;
 
 use criterion::Criterion;
 use hmac::{Hmac, Mac};
@@ -165,60 +166,33 @@ fn header_param(header: &str, name: &str) -> Option<String> {
 
 /// Prints ours vs theirs vs the floor from criterion's saved estimates.
 fn report() {
-    let Some(dir) = criterion_dir() else {
-        println!("oauth1 bench: no criterion output directory found; no summary");
-        return;
-    };
-    let mean = |id: &str| -> Option<f64> {
-        let path = dir
-            .join("oauth1")
-            .join(id)
-            .join("new")
-            .join("estimates.json");
-        let text = std::fs::read_to_string(path).ok()?;
-        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-        v.pointer("/mean/point_estimate")?.as_f64()
-    };
+    let mean = |id: &str| report::mean_ns("oauth1", id);
     let (Some(ours), Some(theirs), Some(bare)) = (mean(IDS[0]), mean(IDS[1]), mean(IDS[2])) else {
-        println!(
-            "oauth1 bench: estimates missing under {} (filtered run?)",
-            dir.display()
-        );
+        println!("oauth1 bench: estimates missing (filtered run?)");
         return;
     };
-    let speedup = theirs / ours;
-    let overhead = ours / bare;
-    let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
-    println!();
-    println!("oauth1 signing, Trello create-card request (mean of criterion estimates)");
-    println!("  {:<32} {:>10.1} ns", "trello-auth Signer::sign", ours);
-    println!("  {:<32} {:>10.1} ns", "oauth1-request 0.6", theirs);
-    println!("  {:<32} {:>10.1} ns", "bare HMAC-SHA1 (floor)", bare);
-    println!(
-        "  {:<32} {:>10.2}x   target >= 1.5x  {}",
-        "theirs / ours",
-        speedup,
-        verdict(speedup >= 1.5)
+    let rows = [
+        report::Row::time_under("trello-auth Signer::sign", "oauth1", IDS[0], None),
+        report::Row::time_under("oauth1-request 0.6", "oauth1", IDS[1], None),
+        report::Row::time_under("bare HMAC-SHA1 (floor)", "oauth1", IDS[2], None),
+    ];
+    let mut rows: Vec<report::Row> = rows.into_iter().flatten().collect();
+    rows.push(report::Row::ratio(
+        "speed-up over oauth1-request",
+        theirs,
+        ours,
+        1.5,
+        true,
+    ));
+    rows.push(report::Row::ratio(
+        "ours / bare HMAC",
+        ours,
+        bare,
+        1.6,
+        false,
+    ));
+    report::print(
+        "oauth1 signing, Trello create-card request (mean per signature)",
+        &rows,
     );
-    println!(
-        "  {:<32} {:>10.2}x   target <= 1.6x  {}",
-        "ours / bare",
-        overhead,
-        verdict(overhead <= 1.6)
-    );
-}
-
-/// Where criterion wrote: `$CRITERION_HOME`, `$CARGO_TARGET_DIR/criterion`, or the
-/// `criterion` folder of the target directory this bench binary runs from.
-fn criterion_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return Some(Path::new(&target).join("criterion"));
-    }
-    let exe = std::env::current_exe().ok()?;
-    exe.ancestors()
-        .map(|dir| dir.join("criterion"))
-        .find(|dir| dir.is_dir())
 }

@@ -495,7 +495,7 @@ proptest! {
         expiration in prop::sample::select(vec!["1hour", "1day", "30days", "never"]),
         name in prop::option::of(any::<String>()),
         method in prop::option::of(prop::sample::select(vec!["fragment", "postMessage"])),
-        return_url in "(https://[a-z]{1,8}\\.example|http://localhost:[1-9][0-9]{0,3})/([a-zA-Z0-9_~-][a-zA-Z0-9._~-]{0,11})?(\\?[a-z]{1,4}=[a-z0-9]{0,6})?",
+        return_url in "(https://[a-z]{1,8}\\.example|http://localhost:[1-9][0-9]{2,3})/([a-zA-Z0-9_~-][a-zA-Z0-9._~-]{0,11})?(\\?[a-z]{1,4}=[a-z0-9]{0,6})?",
         base in prop::sample::select(vec!["https://trello.com", "http://127.0.0.1:9000", "https://sandbox.example:8443"]),
     ) {
         let names: Vec<&str> = [Scope::Read, Scope::Write, Scope::Account]

@@ -1,3 +1,4 @@
+//! Unit tests of `credentials`.
 use super::*;
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";

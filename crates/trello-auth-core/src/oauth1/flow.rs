@@ -265,14 +265,7 @@ pub fn access_token_request(
     nonce: &str,
     timestamp: u64,
 ) -> Result<crate::Request, OAuthError> {
-    let signer = Signer::from_parts(
-        consumer.key(),
-        consumer.secret().expose_secret(),
-        Some((
-            request_token.expose_token(),
-            request_token.secret.expose_secret(),
-        )),
-    );
+    let signer = Signer::with_request_token(consumer, request_token);
     let params = OAuthParams {
         verifier: Some(verifier.expose_secret()),
         ..OAuthParams::new(nonce, timestamp)

@@ -260,6 +260,19 @@ impl Signer {
         )
     }
 
+    /// A signer for the access-token step (SPEC S6), keyed with the request token and its
+    /// secret. Request tokens are often 32 hex, which [`Token::new`] refuses as a key.
+    pub fn with_request_token(consumer: &Consumer, request_token: &super::RequestToken) -> Self {
+        Self::from_parts(
+            &consumer.key,
+            consumer.secret.expose_secret(),
+            Some((
+                request_token.expose_token(),
+                request_token.secret().expose_secret(),
+            )),
+        )
+    }
+
     /// A signer from raw parts: the flow signs with a request token that need not pass
     /// [`Token::new`], and the vector tests sign with any token.
     pub(crate) fn from_parts(

@@ -1,3 +1,4 @@
+//! Unit tests of `redact`.
 use super::*;
 
 const CANARY: &str = "ATTAcanarycanarycanary";

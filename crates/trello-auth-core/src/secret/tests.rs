@@ -1,3 +1,4 @@
+//! Unit tests of `secret`.
 use super::*;
 
 const CANARY: &str = "ATTAcanary0000000000000000000000000000000000000000000000000000000000CANARY";

@@ -1,3 +1,4 @@
+//! Unit tests of `token`.
 use super::*;
 
 #[test]

@@ -1,0 +1,190 @@
+//! The secret canary: a token, a token secret and an app secret of known value never appear
+//! in any `Debug`, `Display` or error output of a public type, nor in `redact` output.
+
+use trello_auth_core::oauth1::{self, Consumer, OAuthParams, Signer, TokenCredentials};
+use trello_auth_core::{
+    classify, parse_fragment, parse_pasted_token, parse_post_message, redact, token, ApiKey,
+    AppSecret, Credentials, Error, Origin, Placement, Token, TokenSecret,
+};
+
+/// Every secret below contains this marker; no output may.
+const MARK: &str = "c4n4ry";
+const TOKEN: &str = "ATTAc4n4ry0000000000000000000000000000000000000000000000000000000000C4N4RY00";
+const TOKEN_SECRET: &str = "c4n4ry-token-secret";
+const APP_SECRET: &str = "c4n4ry0000000000000000000000000000000000000000000000000000000000";
+const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+/// Collects renderings and fails naming every one that leaks.
+#[derive(Default)]
+struct Outputs(Vec<(String, String)>);
+
+impl Outputs {
+    fn debug(&mut self, what: &str, v: &dyn std::fmt::Debug) {
+        self.0
+            .push((format!("{what} (Debug)"), format!("{v:?} {v:#?}")));
+    }
+
+    fn error(&mut self, what: &str, e: &(dyn std::error::Error + 'static)) {
+        self.debug(what, &e);
+        let mut text = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        self.0.push((format!("{what} (Display + sources)"), text));
+    }
+
+    fn text(&mut self, what: &str, s: String) {
+        self.0.push((what.to_owned(), s));
+    }
+
+    fn assert_clean(self) {
+        let leaks: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(_, s)| s.to_ascii_lowercase().contains(MARK))
+            .map(|(what, s)| format!("{what}: {s}"))
+            .collect();
+        assert!(
+            self.0.len() > 30,
+            "too few outputs checked: {}",
+            self.0.len()
+        );
+        assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
+    }
+}
+
+fn creds() -> Credentials {
+    Credentials::new(ApiKey::new(KEY).unwrap(), Token::new(TOKEN).unwrap())
+}
+
+#[test]
+fn secrets_never_leak() {
+    let mut out = Outputs::default();
+    let token = Token::new(TOKEN).unwrap();
+    out.debug("Token", &token);
+    out.debug("AppSecret", &AppSecret::new(APP_SECRET).unwrap());
+    out.debug("TokenSecret", &TokenSecret::new(TOKEN_SECRET));
+    out.debug("Credentials", &creds());
+
+    // Errors about secrets describe their shape only.
+    for bad in [format!("{TOKEN} x"), format!("\u{7f}{TOKEN}")] {
+        let e = Token::new(bad).unwrap_err();
+        out.error("Token::new error", &e);
+        out.error("crate Error", &Error::from(e));
+    }
+
+    // Placement: each placement's request through redact, and each refusal.
+    for placement in [Placement::Header, Placement::Query, Placement::Body] {
+        let r = http::Request::post(format!("https://api.trello.com/1/tokens/{TOKEN}/webhooks"))
+            .header("content-type", "application/json")
+            .body(br#"{"idModel":"x"}"#.to_vec())
+            .unwrap();
+        let placed = creds().authorize(r, placement).unwrap();
+        out.text("redact(placed)", redact(&placed));
+        let again = creds().authorize(placed, placement).unwrap_err();
+        out.error("placement refusal", &again);
+    }
+    let foreign = http::Request::get(format!("https://evil.example/?token={TOKEN}"))
+        .body(Vec::new())
+        .unwrap();
+    out.error(
+        "foreign_host",
+        &creds().authorize(foreign, Placement::Header).unwrap_err(),
+    );
+    let form = http::Request::put("https://api.trello.com/1/cards/x")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={TOKEN}&secret={APP_SECRET}").into_bytes())
+        .unwrap();
+    out.text("redact(form)", redact(&form));
+    out.text(
+        "redact(token_info)",
+        redact(&token::token_info(&Origin::trello_api(), &token)),
+    );
+    out.text(
+        "redact(revoke)",
+        redact(&token::revoke(&Origin::trello_api(), &token)),
+    );
+
+    // Capture: tokens in malformed or denied input never come back in the error.
+    for input in [
+        format!("#token={TOKEN}&token={TOKEN}"),
+        format!("#token={TOKEN}&error=denied"),
+        format!("#token=&error={TOKEN}"),
+        format!("#token={TOKEN}%20x"),
+        format!("https://x.example/cb?token={TOKEN}"),
+    ] {
+        if let Err(e) = parse_fragment(&input) {
+            out.error("parse_fragment", &e);
+        }
+    }
+    for input in [
+        format!("{TOKEN} {TOKEN}"),
+        format!("https://x.example/?t={TOKEN}"),
+    ] {
+        if let Err(e) = parse_pasted_token(&input) {
+            out.error("parse_pasted_token", &e);
+        }
+    }
+    for (origin, data) in [
+        ("https://evil.example", format!("\"{TOKEN}\"")),
+        ("https://trello.com", format!("[\"{TOKEN}\"]")),
+        ("https://trello.com", format!("{{\"error\":\"{TOKEN}\"}}")),
+        ("https://trello.com", format!("\"denied {TOKEN}\"")),
+    ] {
+        if let Err(e) = parse_post_message(origin, &data) {
+            out.error("parse_post_message", &e);
+        }
+    }
+
+    // Classification of bodies that echo a token.
+    for status in [200, 401, 429, 500] {
+        let r = http::Response::builder()
+            .status(status)
+            .body(format!("invalid token {TOKEN}").into_bytes())
+            .unwrap();
+        out.debug("Verdict", &classify(&r));
+    }
+    let decode =
+        token::decode::<token::TokenInfo>(format!("{{\"id\":\"{TOKEN}\"").as_bytes()).unwrap_err();
+    out.error("DecodeError", &decode);
+
+    // OAuth 1.0a: consumer, token credentials, signer, signature, flow errors.
+    let consumer = Consumer::new(KEY, AppSecret::new(APP_SECRET).unwrap());
+    let tc = TokenCredentials::new(Token::new(TOKEN).unwrap(), TokenSecret::new(TOKEN_SECRET));
+    out.debug("Consumer", &consumer);
+    out.debug("TokenCredentials", &tc);
+    let signer = Signer::new(&consumer, Some(&tc));
+    out.debug("Signer", &signer);
+    let get = http::Request::get("https://api.trello.com/1/members/me")
+        .body(Vec::new())
+        .unwrap();
+    let params = OAuthParams::new("nonce", 1_700_000_000);
+    let signature = signer.sign(&get, &params).unwrap();
+    out.debug("Signature", &signature);
+    let signed = signer.authorize(get, &params).unwrap();
+    out.text("redact(signed)", redact(&signed));
+    out.error(
+        "oauth1 credentials_present",
+        &signer.authorize(signed, &params).unwrap_err(),
+    );
+    let response = http::Response::builder()
+        .status(200)
+        .body(format!("oauth_token={TOKEN}&oauth_token_secret={TOKEN_SECRET}").into_bytes())
+        .unwrap();
+    let request_token = oauth1::parse_request_token_response(&response);
+    out.debug("parse_request_token_response", &request_token);
+    let access = oauth1::parse_access_token_response(&response).unwrap();
+    out.debug("access TokenCredentials", &access);
+    let bad = http::Response::builder()
+        .status(401)
+        .body(format!("bad {TOKEN_SECRET}").into_bytes())
+        .unwrap();
+    out.error(
+        "access-token error",
+        &oauth1::parse_access_token_response(&bad).unwrap_err(),
+    );
+
+    out.assert_clean();
+}

@@ -1,0 +1,80 @@
+//! The Rust runner of the conformance vectors (VECTORS.md): every file under
+//! `tests/vectors/<kind>/` is a case; all are checked before the test fails; each failure is
+//! one line `vector FAILED: <kind>/<file>.json: <what differed>`, then a count.
+
+mod authorize;
+mod capture;
+mod classify;
+mod oauth1;
+mod placement;
+
+use trello_auth_tests::{vector_files, KINDS};
+
+/// The outcome of one case: `Err` says what differed.
+type Outcome = Result<(), String>;
+
+#[test]
+fn conformance_vectors() {
+    let files = vector_files().expect("tests/vectors is readable");
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut per_kind = std::collections::BTreeMap::<&str, usize>::new();
+    for (kind, name, path) in &files {
+        let outcome = std::fs::read_to_string(path)
+            .map_err(|e| format!("unreadable: {e}"))
+            .and_then(|text| run(kind, &text));
+        match outcome {
+            Ok(()) => {
+                passed += 1;
+                if let Some(k) = KINDS.iter().find(|k| **k == kind) {
+                    *per_kind.entry(k).or_default() += 1;
+                }
+            }
+            Err(what) => {
+                failed += 1;
+                println!("vector FAILED: {kind}/{name}: {what}");
+            }
+        }
+    }
+    println!("vectors: {passed} passed, {failed} failed {per_kind:?}");
+    assert_eq!(
+        failed, 0,
+        "{failed} conformance vectors failed (see the lines above)"
+    );
+    for kind in KINDS {
+        assert!(
+            per_kind.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} vectors ran"
+        );
+    }
+}
+
+fn run(kind: &str, text: &str) -> Outcome {
+    match kind {
+        "authorize" => authorize::check(parse(text)?),
+        "capture" => capture::check(parse(text)?),
+        "placement" => placement::check(parse(text)?),
+        "classify" => classify::check(parse(text)?),
+        "oauth1" => oauth1::check(parse(text)?),
+        other => Err(format!("unknown vector kind folder {other:?}")),
+    }
+}
+
+/// Parses a case; unknown keys are an error (the case structs deny them), so a typo cannot
+/// silently skip a check.
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("invalid case: {e}"))
+}
+
+/// `Err("<what>: expected <e>, got <a>")` unless equal.
+fn expect_eq<T: PartialEq + std::fmt::Debug>(what: &str, expected: T, actual: T) -> Outcome {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {expected:?}, got {actual:?}"))
+    }
+}
+
+/// An error code was expected; `actual` is what happened instead.
+fn expected_error(code: &str, actual: impl std::fmt::Debug) -> Outcome {
+    Err(format!("expected error {code:?}, got {actual:?}"))
+}
