@@ -45,9 +45,11 @@ mod secret;
 pub mod token;
 pub mod transport;
 
-pub use authorize::{AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
-pub use capture::{parse_fragment, parse_pasted_token, parse_post_message, CaptureError};
-pub use classify::{classify, Action, Verdict};
+pub use authorize::{AuthorizeParams, AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
+pub use capture::{
+    parse_fragment, parse_pasted_token, parse_post_message, parse_post_message_from, CaptureError,
+};
+pub use classify::{classify, parse_retry_after, Action, Verdict};
 pub use credentials::{Credentials, Placement, PlacementError};
 pub use error::{ConfigError, Error, Result};
 pub use origin::{Origin, TRELLO_API, TRELLO_AUTH};
