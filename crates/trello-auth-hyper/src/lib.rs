@@ -6,8 +6,10 @@
 //! option says otherwise, and errors never carry a URL, a header value or a body.
 #![warn(missing_docs)]
 
+mod client;
 mod transport;
 
+pub use client::{Client, ClientBuilder};
 pub use transport::{
     Body, HyperTransport, HyperTransportBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
