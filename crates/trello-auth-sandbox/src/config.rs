@@ -1,0 +1,162 @@
+//! The `--config` file (TOML): apps, members, rate limits and the body limit.
+//!
+//! ```toml
+//! body_limit = 1048576            # bytes; larger bodies get 413
+//!
+//! [rate_limits]                   # SPEC S4.3; every field optional
+//! key_max = 300
+//! token_max = 100
+//! window_ms = 10000
+//! lockout_threshold = 200
+//!
+//! [[apps]]                        # the first app is the default app
+//! name = "My App"
+//! key = "0123456789abcdef0123456789abcdef"      # optional: generated
+//! secret = "..."                                 # optional: generated (64 hex)
+//! allowed_origins = ["http://localhost:8080", "https://*.example.com"]
+//!
+//! [[members]]                     # the first member is the default (signed-in) member
+//! username = "alice"
+//! full_name = "Alice"             # optional
+//! id = "0123456789abcdef01234567" # optional: generated
+//! ```
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::model::{App, Member, RateLimits};
+use crate::random;
+
+/// A parsed configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Apps; the first is the default app.
+    pub apps: Vec<App>,
+    /// Members; the first is the default member.
+    pub members: Vec<Member>,
+    /// Rate limits, if the file sets any.
+    pub rate_limits: Option<RateLimits>,
+    /// The body limit in bytes, if the file sets it.
+    pub body_limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    apps: Vec<FileApp>,
+    #[serde(default)]
+    members: Vec<FileMember>,
+    rate_limits: Option<FileLimits>,
+    body_limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileApp {
+    name: Option<String>,
+    key: Option<String>,
+    secret: Option<String>,
+    allowed_origins: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMember {
+    username: String,
+    full_name: Option<String>,
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    key_max: Option<u32>,
+    token_max: Option<u32>,
+    window_ms: Option<u64>,
+    lockout_threshold: Option<u32>,
+}
+
+impl Config {
+    /// Parses a TOML configuration (format in the module docs); apps are validated when the
+    /// sandbox starts.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| Error::ConfigFile(Box::new(e)))?;
+        let apps = file
+            .apps
+            .into_iter()
+            .map(|a| {
+                let mut app = App::generate(a.name.unwrap_or_else(|| "Sandbox App".into()));
+                if let Some(k) = a.key {
+                    app.key = k;
+                }
+                if let Some(s) = a.secret {
+                    app.secret = s;
+                }
+                if let Some(o) = a.allowed_origins {
+                    app.allowed_origins = o;
+                }
+                app
+            })
+            .collect();
+        let members = file
+            .members
+            .into_iter()
+            .map(|m| Member {
+                id: m.id.unwrap_or_else(random::object_id),
+                full_name: m.full_name.unwrap_or_else(|| m.username.clone()),
+                username: m.username,
+            })
+            .collect();
+        let rate_limits = file.rate_limits.map(|l| {
+            let d = RateLimits::default();
+            RateLimits {
+                key_max: l.key_max.unwrap_or(d.key_max),
+                token_max: l.token_max.unwrap_or(d.token_max),
+                window: l.window_ms.map_or(d.window, Duration::from_millis),
+                lockout_threshold: l.lockout_threshold.unwrap_or(d.lockout_threshold),
+            }
+        });
+        Ok(Self {
+            apps,
+            members,
+            rate_limits,
+            body_limit: file.body_limit,
+        })
+    }
+
+    /// Reads and parses a TOML file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile(Box::new(e)))?;
+        Self::from_toml(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_apps_members_and_limits() {
+        let c = Config::from_toml(
+            "body_limit = 10\n[rate_limits]\ntoken_max = 5\n\
+             [[apps]]\nname = \"A\"\nallowed_origins = [\"https://*.example.com\"]\n\
+             [[members]]\nusername = \"alice\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.apps[0].name, "A");
+        assert_eq!(c.apps[0].allowed_origins, ["https://*.example.com"]);
+        assert_eq!(c.members[0].username, "alice");
+        assert_eq!(c.rate_limits.unwrap().token_max, 5);
+        assert_eq!(c.rate_limits.unwrap().key_max, 300);
+        assert_eq!(c.body_limit, Some(10));
+    }
+
+    #[test]
+    fn unknown_fields_are_errors() {
+        assert!(Config::from_toml("[[apps]]\nnmae = \"typo\"\n").is_err());
+    }
+}

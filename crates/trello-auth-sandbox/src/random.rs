@@ -1,0 +1,81 @@
+//! Unpredictable identifiers from the OS CSPRNG: tokens, keys, secrets, ids, anti-forgery values.
+
+const LOWER: &[u8; 16] = b"0123456789abcdef";
+const UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+fn fill(buf: &mut [u8]) {
+    // The OS CSPRNG exists on every platform tokio runs on; if it fails there is no safe source
+    // of tokens at all, and a sandbox minting predictable tokens would hide client bugs.
+    getrandom::getrandom(buf).expect("the OS random number generator is unavailable");
+}
+
+fn hex(bytes: usize, alphabet: &[u8; 16], out: &mut String) {
+    let mut buf = vec![0u8; bytes];
+    fill(&mut buf);
+    for b in buf {
+        out.push(alphabet[usize::from(b >> 4)] as char);
+        out.push(alphabet[usize::from(b & 0x0f)] as char);
+    }
+}
+
+/// `n` lower-case hex characters (`n` even).
+pub(crate) fn lower_hex(n: usize) -> String {
+    let mut s = String::with_capacity(n);
+    hex(n / 2, LOWER, &mut s);
+    s
+}
+
+/// A user token in Trello's current format (SPEC S2): `ATTA` + 64 lower hex + 8 upper hex.
+pub(crate) fn token() -> String {
+    let mut s = String::with_capacity(76);
+    s.push_str("ATTA");
+    hex(32, LOWER, &mut s);
+    hex(4, UPPER, &mut s);
+    s
+}
+
+/// An API key: 32 hex characters (SPEC S2).
+pub(crate) fn api_key() -> String {
+    lower_hex(32)
+}
+
+/// An app secret: 64 lower-case hex characters (SPEC S2).
+pub(crate) fn app_secret() -> String {
+    lower_hex(64)
+}
+
+/// A Trello object id: 24 hex characters (SPEC S2).
+pub(crate) fn object_id() -> String {
+    lower_hex(24)
+}
+
+/// A single-use value (anti-forgery field, OAuth request token, verifier): 32 hex characters.
+pub(crate) fn nonce() -> String {
+    lower_hex(32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_has_trellos_current_shape() {
+        let t = token();
+        assert_eq!(t.len(), 76);
+        assert!(t.starts_with("ATTA"));
+        assert!(t[4..68]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(t[68..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)));
+        assert_ne!(token(), t);
+    }
+
+    #[test]
+    fn key_secret_id_lengths() {
+        assert_eq!(api_key().len(), 32);
+        assert_eq!(app_secret().len(), 64);
+        assert_eq!(object_id().len(), 24);
+    }
+}

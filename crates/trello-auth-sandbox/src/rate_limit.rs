@@ -1,0 +1,150 @@
+//! Rate limits (SPEC S4.3): fixed windows per API key and per token on the sandbox clock, and
+//! the lockout of a key that collected too many 429s in a window.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::model::RateLimits;
+
+/// The outcome of counting one authenticated request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    /// `None` when the request may proceed, else which limit refused it.
+    pub(crate) exceeded: Option<Limit>,
+    /// Requests left for the key in this window.
+    pub(crate) key_remaining: u32,
+    /// Requests left for the token in this window.
+    pub(crate) token_remaining: u32,
+}
+
+/// Which limit refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limit {
+    /// `API_KEY_LIMIT_EXCEEDED`
+    Key,
+    /// `API_TOKEN_LIMIT_EXCEEDED`
+    Token,
+}
+
+#[derive(Debug, Default)]
+struct KeyCounter {
+    window: i64,
+    count: u32,
+    rejections: u32,
+}
+
+#[derive(Debug, Default)]
+struct TokenCounter {
+    window: i64,
+    count: u32,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    keys: HashMap<String, KeyCounter>,
+    tokens: HashMap<String, TokenCounter>,
+}
+
+/// Counts requests per key and per token.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    limits: RateLimits,
+    window_ms: i64,
+    counters: Mutex<Counters>,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(limits: RateLimits) -> Self {
+        let window_ms = i64::try_from(limits.window.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        Self {
+            limits,
+            window_ms,
+            counters: Mutex::new(Counters::default()),
+        }
+    }
+
+    pub(crate) fn limits(&self) -> &RateLimits {
+        &self.limits
+    }
+
+    pub(crate) fn window_ms(&self) -> i64 {
+        self.window_ms
+    }
+
+    /// Counts one request of `key` with `token` at `now_ms` (sandbox clock).
+    ///
+    /// Order (SPEC S4.3): a locked-out key is refused; then the key's budget, then the token's.
+    /// Every refusal counts towards the key's lockout.
+    pub(crate) fn check(&self, key: &str, token: &str, now_ms: i64) -> Verdict {
+        let window = now_ms.div_euclid(self.window_ms);
+        let mut guard = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        let counters = &mut *guard;
+        let k = match counters.keys.get_mut(key) {
+            Some(k) => k,
+            None => counters.keys.entry(key.to_owned()).or_default(),
+        };
+        if k.window != window {
+            *k = KeyCounter {
+                window,
+                ..KeyCounter::default()
+            };
+        }
+        let t = match counters.tokens.get_mut(token) {
+            Some(t) => t,
+            None => counters.tokens.entry(token.to_owned()).or_default(),
+        };
+        if t.window != window {
+            *t = TokenCounter { window, count: 0 };
+        }
+        let limits = &self.limits;
+        let locked_out = k.rejections > limits.lockout_threshold;
+        let exceeded = if locked_out || k.count >= limits.key_max {
+            Some(Limit::Key)
+        } else if t.count >= limits.token_max {
+            Some(Limit::Token)
+        } else {
+            k.count += 1;
+            t.count += 1;
+            None
+        };
+        if exceeded.is_some() {
+            k.rejections = k.rejections.saturating_add(1);
+        }
+        Verdict {
+            exceeded,
+            key_remaining: limits.key_max.saturating_sub(k.count),
+            token_remaining: limits.token_max.saturating_sub(t.count),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn token_budget_then_next_window() {
+        let rl = RateLimiter::new(RateLimits::new(10, 2, Duration::from_secs(10)));
+        assert_eq!(rl.check("k", "t", 0).exceeded, None);
+        assert_eq!(rl.check("k", "t", 1).token_remaining, 0);
+        assert_eq!(rl.check("k", "t", 2).exceeded, Some(Limit::Token));
+        assert_eq!(rl.check("k", "t", 10_000).exceeded, None);
+    }
+
+    #[test]
+    fn lockout_after_threshold_rejections() {
+        let mut limits = RateLimits::new(100, 1, Duration::from_secs(10));
+        limits.lockout_threshold = 2;
+        let rl = RateLimiter::new(limits);
+        assert_eq!(rl.check("k", "t1", 0).exceeded, None);
+        for _ in 0..3 {
+            assert_eq!(rl.check("k", "t1", 0).exceeded, Some(Limit::Token));
+        }
+        // A fresh token of the locked-out key is refused too, until the window ends.
+        assert_eq!(rl.check("k", "t2", 0).exceeded, Some(Limit::Key));
+        assert_eq!(rl.check("k", "t2", 10_000).exceeded, None);
+    }
+}

@@ -1,0 +1,160 @@
+//! The request log (`GET /__sandbox/requests`) and the redaction of every credential in it.
+//!
+//! Redacted: query values of `key`, `token` and `oauth_*`; every `Authorization` parameter
+//! value; the same fields in JSON and form bodies; the `/1/tokens/{token}` path segment
+//! (SPEC S5); the consent form's anti-forgery value.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use crate::model::RecordedRequest;
+
+/// How many requests the log keeps (the oldest are dropped first).
+pub(crate) const CAPACITY: usize = 10_000;
+
+const REDACTED: &str = "[redacted]";
+
+/// A bounded log of recorded requests.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    entries: Mutex<VecDeque<RecordedRequest>>,
+}
+
+impl RequestLog {
+    pub(crate) fn push(&self, entry: RecordedRequest) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CAPACITY {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+/// Whether a parameter name carries a credential.
+pub(crate) fn is_credential_name(name: &str) -> bool {
+    name == "key" || name == "token" || name.starts_with("oauth_") || name == "requestKey"
+}
+
+/// The path with the `/1/tokens/{token}` segment redacted, plus the query with credential
+/// values redacted.
+pub(crate) fn redact_path_and_query(path: &str, query: Option<&str>) -> String {
+    let mut out = String::with_capacity(path.len() + query.map_or(0, str::len) + 1);
+    match path.strip_prefix("/1/tokens/") {
+        Some(rest) if !rest.is_empty() => {
+            out.push_str("/1/tokens/");
+            out.push_str(REDACTED);
+            if let Some(i) = rest.find('/') {
+                out.push_str(&rest[i..]);
+            }
+        }
+        _ => out.push_str(path),
+    }
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(&redact_form(q));
+    }
+    out
+}
+
+/// A form-encoded string (query or body) with credential values redacted; names and other
+/// values are kept as they arrived.
+pub(crate) fn redact_form(form: &str) -> String {
+    form.split('&')
+        .map(|pair| {
+            let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+            let decoded: String = url::form_urlencoded::parse(name.as_bytes())
+                .next()
+                .map(|(n, _)| n.into_owned())
+                .unwrap_or_default();
+            if is_credential_name(&decoded) {
+                format!("{name}={REDACTED}")
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The `Authorization` header with every parameter value redacted.
+pub(crate) fn redact_authorization(value: &str) -> String {
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("oauth") {
+        return format!("{scheme} {REDACTED}");
+    }
+    let names: Vec<String> = rest
+        .split(',')
+        .filter_map(|p| p.split_once('=').map(|(n, _)| n.trim().to_owned()))
+        .map(|n| format!("{n}=\"{REDACTED}\""))
+        .collect();
+    format!("{scheme} {}", names.join(", "))
+}
+
+/// A body with credential fields redacted: JSON objects and form bodies keep their shape;
+/// anything else is reduced to its size.
+pub(crate) fn redact_body(body: &[u8], is_json: bool) -> String {
+    if is_json {
+        if let Ok(serde_json::Value::Object(mut map)) =
+            serde_json::from_slice::<serde_json::Value>(body)
+        {
+            for (k, v) in &mut map {
+                if is_credential_name(k) {
+                    *v = serde_json::Value::String(REDACTED.into());
+                }
+            }
+            return serde_json::Value::Object(map).to_string();
+        }
+    } else if let Ok(text) = std::str::from_utf8(body) {
+        if text.contains('=') {
+            return redact_form(text);
+        }
+    }
+    format!("[{} bytes]", body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_and_token_path_are_redacted() {
+        let t = "ATTAabc";
+        let r = redact_path_and_query(
+            &format!("/1/tokens/{t}/member"),
+            Some("key=k1&fields=id&token=ATTAabc&oauth_nonce=n"),
+        );
+        assert_eq!(
+            r,
+            "/1/tokens/[redacted]/member?key=[redacted]&fields=id&token=[redacted]&oauth_nonce=[redacted]"
+        );
+        assert!(!r.contains(t));
+    }
+
+    #[test]
+    fn header_and_bodies_are_redacted() {
+        let h = redact_authorization("OAuth oauth_consumer_key=\"k\", oauth_token=\"t\"");
+        assert_eq!(
+            h,
+            "OAuth oauth_consumer_key=\"[redacted]\", oauth_token=\"[redacted]\""
+        );
+        let j = redact_body(br#"{"key":"k","token":"t","value":"v"}"#, true);
+        assert!(j.contains("\"value\":\"v\"") && !j.contains("\"t\""));
+        assert_eq!(
+            redact_body(b"key=k&value=v", false),
+            "key=[redacted]&value=v"
+        );
+        assert_eq!(redact_body(&[0xff, 0xfe], false), "[2 bytes]");
+    }
+}

@@ -1,0 +1,226 @@
+//! The admin API under `/__sandbox/` (loopback peers only; others get 404). Every endpoint is
+//! documented in the crate docs; bodies are JSON, answers are JSON, errors are
+//! 400 `{"error": "..."}`.
+
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::model::{App, Expiration, Fault, Member, RouteMatch, Scopes, TokenSpec};
+use crate::random;
+use crate::response::{self, Response};
+use crate::routes::Req;
+use crate::state::State;
+
+fn bad(msg: impl Into<String>) -> Response {
+    response::json_value(StatusCode::BAD_REQUEST, &json!({ "error": msg.into() }))
+}
+
+fn ok(v: &Value) -> Response {
+    response::json_value(StatusCode::OK, v)
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(req: &Req) -> Result<T, Response> {
+    let body: &[u8] = if req.body.is_empty() {
+        b"{}"
+    } else {
+        &req.body
+    };
+    serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+}
+
+/// Routes `/__sandbox/{rest}`.
+pub(crate) fn handle(state: &State, req: &Req, rest: &str) -> Response {
+    if !req.peer.ip().is_loopback() {
+        return response::not_found();
+    }
+    let m = req.method().clone();
+    let result = match (m, rest.trim_end_matches('/')) {
+        (Method::GET, "info") => Ok(info(state)),
+        (Method::GET, "clock") => Ok(clock(state)),
+        (Method::POST, "clock") => advance_clock(state, req),
+        (Method::POST, "apps") => register_app(state, req),
+        (Method::POST, "members") => add_member(state, req),
+        (Method::POST, "tokens") => mint_token(state, req),
+        (Method::POST, "faults") => add_fault(state, req),
+        (Method::DELETE, "faults") => {
+            state.faults.clear();
+            Ok(ok(&json!({ "cleared": true })))
+        }
+        (Method::GET, "requests") => Ok(ok(&json!(state.log.snapshot()))),
+        (Method::DELETE, "requests") => {
+            state.log.clear();
+            Ok(ok(&json!({ "cleared": true })))
+        }
+        _ => Ok(response::not_found()),
+    };
+    result.unwrap_or_else(|r| r)
+}
+
+pub(crate) fn app_json(app: &App) -> Value {
+    json!({ "name": app.name, "key": app.key, "secret": app.secret,
+            "allowed_origins": app.allowed_origins })
+}
+
+fn info(state: &State) -> Response {
+    let app = state.app(&state.default_app_key).map(|a| app_json(&a.app));
+    let member = state
+        .member(&state.default_member_id)
+        .map(|m| json!({ "id": m.member.id, "username": m.member.username }));
+    let f = &state.fixtures;
+    ok(&json!({
+        "api_base": state.api_base.get(),
+        "auth_base": state.api_base.get(),
+        "storage_base": state.storage_base.get(),
+        "app": app,
+        "member": member,
+        "token": state.default_token.get(),
+        "fixtures": { "board_id": f.board_id, "list_id": f.list_id, "card_id": f.card_id,
+                      "attachment_id": f.attachment_id, "attachment_name": f.attachment_name },
+    }))
+}
+
+fn clock(state: &State) -> Response {
+    ok(&json!({
+        "now": state.clock.now_secs(),
+        "offset_secs": state.clock.offset_ms().div_euclid(1000),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockBody {
+    advance_secs: u64,
+}
+
+fn advance_clock(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: ClockBody = parse(req)?;
+    state.clock.advance(Duration::from_secs(b.advance_secs));
+    Ok(clock(state))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppBody {
+    name: Option<String>,
+    key: Option<String>,
+    secret: Option<String>,
+    allowed_origins: Option<Vec<String>>,
+}
+
+fn register_app(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: AppBody = parse(req)?;
+    let mut app = App::generate(b.name.unwrap_or_else(|| "Sandbox App".into()));
+    if let Some(k) = b.key {
+        app.key = k;
+    }
+    if let Some(s) = b.secret {
+        app.secret = s;
+    }
+    if let Some(o) = b.allowed_origins {
+        app.allowed_origins = o;
+    }
+    state
+        .register_app(app.clone())
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(ok(&app_json(&app)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberBody {
+    username: String,
+    full_name: Option<String>,
+    id: Option<String>,
+}
+
+fn add_member(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: MemberBody = parse(req)?;
+    let member = Member {
+        id: b.id.unwrap_or_else(random::object_id),
+        full_name: b.full_name.unwrap_or_else(|| b.username.clone()),
+        username: b.username,
+    };
+    let f = state
+        .add_member(member.clone())
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(ok(&json!({
+        "id": member.id, "username": member.username, "fullName": member.full_name,
+        "board_id": f.board_id, "list_id": f.list_id, "card_id": f.card_id,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenBody {
+    app_key: Option<String>,
+    member_id: Option<String>,
+    scope: Option<String>,
+    expiration: Option<String>,
+    expires_in_secs: Option<u64>,
+}
+
+fn mint_token(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: TokenBody = parse(req)?;
+    let scopes = match b.scope.as_deref() {
+        None => Scopes::READ_WRITE,
+        Some(s) => Scopes::parse(s).ok_or_else(|| bad("invalid scope"))?,
+    };
+    let expiration = match (b.expires_in_secs, b.expiration.as_deref()) {
+        (Some(s), None) => Expiration::After(Duration::from_secs(s)),
+        (None, None) => Expiration::Never,
+        (None, Some(e)) => Expiration::parse(e).ok_or_else(|| bad("invalid expiration"))?,
+        (Some(_), Some(_)) => return Err(bad("give expiration or expires_in_secs, not both")),
+    };
+    let spec = TokenSpec {
+        app_key: b.app_key,
+        member_id: b.member_id,
+        scopes,
+        expiration,
+    };
+    let token = state.mint(&spec, None).map_err(|e| bad(e.to_string()))?;
+    Ok(ok(&json!({ "token": token })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultBody {
+    path: String,
+    #[serde(rename = "match")]
+    match_: Option<String>,
+    method: Option<String>,
+    count: Option<u32>,
+    status: Option<u16>,
+    latency_ms: Option<u64>,
+    close: Option<bool>,
+}
+
+fn add_fault(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: FaultBody = parse(req)?;
+    let route = match b.match_.as_deref() {
+        None | Some("prefix") => RouteMatch::Prefix(b.path),
+        Some("exact") => RouteMatch::Exact(b.path),
+        Some(_) => return Err(bad("match must be \"prefix\" or \"exact\"")),
+    };
+    if let Some(s) = b.status {
+        if !(400..=599).contains(&s) {
+            return Err(bad("status must be 400-599"));
+        }
+    }
+    let close = b.close.unwrap_or(false);
+    if b.status.is_none() && b.latency_ms.is_none() && !close {
+        return Err(bad("give status, latency_ms or close"));
+    }
+    let fault = Fault {
+        route,
+        method: b.method,
+        count: b.count.unwrap_or(1),
+        status: b.status,
+        latency: b.latency_ms.map(Duration::from_millis),
+        close,
+    };
+    state.faults.add(fault);
+    Ok(ok(&json!({ "armed": true })))
+}

@@ -1,0 +1,128 @@
+//! The token resource (SPEC S5): `GET /1/tokens/{t}`, `GET /1/tokens/{t}/member`,
+//! `DELETE /1/tokens/{t}` (afterwards the token answers 401 `invalid token`).
+//!
+//! The caller authenticates as for any REST call; the token in the path must belong to the
+//! same member, else 401 `unauthorized permission requested`; an unknown or revoked path
+//! token answers 401 `invalid token`.
+
+use http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::credentials::{guarded, Need, Principal};
+use crate::response::{self, bodies, Response};
+use crate::routes::{Meta, Params, Req};
+use crate::state::{State, TokenCheck, TokenRecord};
+
+/// Routes `/1/tokens/{segs...}`.
+pub(crate) fn handle(
+    state: &State,
+    req: &Req,
+    params: &Params,
+    meta: &mut Meta,
+    segs: &[&str],
+) -> Response {
+    let m = req.method();
+    match segs {
+        [t] if m == Method::GET => guarded(state, req, params, meta, Need::Read, |p| {
+            with_token(state, p, t, |rec| token_json(state, t, rec))
+        }),
+        [t, "member"] if m == Method::GET => guarded(state, req, params, meta, Need::Read, |p| {
+            with_token(state, p, t, |rec| match state.member(&rec.member_id) {
+                Some(mem) => response::json(StatusCode::OK, mem.json.clone()),
+                None => response::not_found(),
+            })
+        }),
+        [t] if m == Method::DELETE => guarded(state, req, params, meta, Need::Read, |p| {
+            with_token(state, p, t, |_| {
+                state.revoke(t);
+                response::json(StatusCode::OK, r#"{"_value":null}"#)
+            })
+        }),
+        _ => response::not_found(),
+    }
+}
+
+fn with_token(
+    state: &State,
+    p: &Principal,
+    token: &str,
+    f: impl FnOnce(&TokenRecord) -> Response,
+) -> Response {
+    let Some(rec) = state.token(token) else {
+        return response::unauthorized(bodies::INVALID_TOKEN);
+    };
+    match state.check_token(&rec.app_key, token) {
+        TokenCheck::Invalid => return response::unauthorized(bodies::INVALID_TOKEN),
+        TokenCheck::Expired => return response::unauthorized(bodies::EXPIRED_TOKEN),
+        TokenCheck::Valid { .. } => {}
+    }
+    if rec.member_id != p.member_id {
+        return response::unauthorized(bodies::UNAUTHORIZED_PERMISSION);
+    }
+    f(&rec)
+}
+
+fn token_json(state: &State, _token: &str, rec: &TokenRecord) -> Response {
+    let app_name = state
+        .app(&rec.app_key)
+        .map(|a| a.app.name.clone())
+        .unwrap_or_default();
+    let perm = |id_model: &str, model_type: &str| {
+        json!({
+            "idModel": id_model,
+            "modelType": model_type,
+            "read": rec.scopes.read,
+            "write": rec.scopes.write,
+        })
+    };
+    let body = json!({
+        "id": rec.id,
+        "identifier": app_name,
+        "idMember": &*rec.member_id,
+        "dateCreated": iso8601(rec.created_ms),
+        "dateExpires": rec.expires_ms.map(iso8601),
+        "permissions": [
+            perm(&rec.member_id, "Member"),
+            perm("*", "Board"),
+            perm("*", "Organization"),
+        ],
+        "webhooks": [],
+    });
+    response::json_value(StatusCode::OK, &body)
+}
+
+/// `2024-03-12T08:00:00.000Z` from milliseconds since the epoch (proleptic Gregorian,
+/// Howard Hinnant's civil-from-days).
+pub(crate) fn iso8601(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        sod / 3600,
+        (sod % 3600) / 60,
+        sod % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso8601;
+
+    #[test]
+    fn iso8601_known_instants() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(1_710_230_400_123), "2024-03-12T08:00:00.123Z");
+        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+}
