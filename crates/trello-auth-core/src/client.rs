@@ -317,7 +317,9 @@ impl Session {
     ) -> Result<Request, ClientError> {
         let invalid = |reason| ClientError::InvalidRequest { reason };
         if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
-            return Err(invalid("the path must start with a single '/', as in /1/members/me"));
+            return Err(invalid(
+                "the path must start with a single '/', as in /1/members/me",
+            ));
         }
         if path_and_query.contains('#') {
             return Err(invalid("the path has a fragment"));
@@ -489,9 +491,10 @@ impl Call<'_> {
         if verdict.is_success() || response.status().is_redirection() {
             return Next::Done(response);
         }
-        if let Some(delay) = session
-            .retry
-            .retry_delay(method, &verdict, self.retries, session.jitter())
+        if let Some(delay) =
+            session
+                .retry
+                .retry_delay(method, &verdict, self.retries, session.jitter())
         {
             self.retries += 1;
             return Next::Retry(delay);
@@ -562,8 +565,12 @@ pub fn decode<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, 
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check_destination(uri: &Uri, allow_http: bool) -> Result<(), TransportError> {
-    let refused =
-        |why: &'static str| Err(TransportError::with_source(TransportErrorKind::Refused, why));
+    let refused = |why: &'static str| {
+        Err(TransportError::with_source(
+            TransportErrorKind::Refused,
+            why,
+        ))
+    };
     let Some(host) = uri.host() else {
         return refused("the URL has no host");
     };

@@ -386,6 +386,7 @@ fn sanitize(error: &(dyn StdError + 'static)) -> TransportError {
     let connecting = error
         .downcast_ref::<hyper_util::client::legacy::Error>()
         .is_some_and(|e| e.is_connect());
+    let mut http_failed = false;
     let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = cause {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
@@ -417,11 +418,15 @@ fn sanitize(error: &(dyn StdError + 'static)) -> TransportError {
             if h.is_body_write_aborted() || h.is_user() {
                 return fail(K::Other, "hyper refused the request");
             }
+            http_failed = true;
         }
         cause = e.source();
     }
     if connecting {
         fail(K::Connect, "could not connect")
+    } else if http_failed {
+        // An HTTP/2 stream reset or GOAWAY, or another failure of an open connection.
+        fail(K::Io, "the HTTP connection or stream failed")
     } else {
         fail(K::Other, "the HTTP client failed")
     }

@@ -11,7 +11,10 @@ use crate::{ApiKey, Token};
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 
 fn creds() -> Credentials {
-    Credentials::new(ApiKey::new(KEY).unwrap(), Token::new("f".repeat(64)).unwrap())
+    Credentials::new(
+        ApiKey::new(KEY).unwrap(),
+        Token::new("f".repeat(64)).unwrap(),
+    )
 }
 
 fn session() -> Session {
@@ -41,7 +44,10 @@ fn success_is_done_and_carries_credentials_once() {
     let sent = send(&mut call);
     assert_eq!(sent.uri(), "https://api.trello.com/1/members/me");
     assert_eq!(sent.headers().get_all("authorization").iter().count(), 1);
-    assert!(matches!(call.settle(Ok(response(200, "{}")), Instant::now()), Next::Done(_)));
+    assert!(matches!(
+        call.settle(Ok(response(200, "{}")), Instant::now()),
+        Next::Done(_)
+    ));
 }
 
 #[test]
@@ -49,7 +55,11 @@ fn rate_limits_are_retried_for_any_method_then_reported() {
     let session = session();
     let mut call = session.call(
         session
-            .request(Method::POST, "/1/cards", Some(("application/json", b"{}".to_vec())))
+            .request(
+                Method::POST,
+                "/1/cards",
+                Some(("application/json", b"{}".to_vec())),
+            )
             .unwrap(),
     );
     let limited = || {
@@ -61,8 +71,14 @@ fn rate_limits_are_retried_for_any_method_then_reported() {
     };
     for _ in 0..RetryPolicy::default().max_retries() {
         let _ = send(&mut call);
-        let delay = call.settle(Ok(limited()), Instant::now()).retry_delay().unwrap();
-        assert!(delay >= Duration::from_secs(1), "Retry-After is a floor: {delay:?}");
+        let delay = call
+            .settle(Ok(limited()), Instant::now())
+            .retry_delay()
+            .unwrap();
+        assert!(
+            delay >= Duration::from_secs(1),
+            "Retry-After is a floor: {delay:?}"
+        );
     }
     let _ = send(&mut call);
     match call.settle(Ok(limited()), Instant::now()) {
@@ -79,13 +95,19 @@ fn server_errors_are_retried_only_when_idempotent() {
     let session = session();
     let mut get = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut get);
-    assert!(get.settle(Ok(response(503, "")), Instant::now()).retry_delay().is_some());
+    assert!(get
+        .settle(Ok(response(503, "")), Instant::now())
+        .retry_delay()
+        .is_some());
     let mut post = session.call(session.request(Method::POST, "/1/cards", None).unwrap());
     let _ = send(&mut post);
     match post.settle(Ok(response(503, "")), Instant::now()) {
         Next::Fail(err) => {
             assert_eq!(err.code(), "server_error");
-            assert_eq!(err.to_string(), "server error 503: Trello is failing; retry later");
+            assert_eq!(
+                err.to_string(),
+                "server error 503: Trello is failing; retry later"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -99,7 +121,9 @@ fn transport_failures_are_retried_when_safe() {
     let mut post = session.call(session.request(Method::POST, "/1/cards", None).unwrap());
     let _ = send(&mut post);
     assert!(
-        post.settle(Err(connect()), Instant::now()).retry_delay().is_some(),
+        post.settle(Err(connect()), Instant::now())
+            .retry_delay()
+            .is_some(),
         "nothing was sent"
     );
     let _ = send(&mut post);
@@ -109,10 +133,16 @@ fn transport_failures_are_retried_when_safe() {
     ));
     let mut get = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut get);
-    assert!(get.settle(Err(io()), Instant::now()).retry_delay().is_some());
+    assert!(get
+        .settle(Err(io()), Instant::now())
+        .retry_delay()
+        .is_some());
     let refused = TransportError::new(TransportErrorKind::Refused);
     let _ = send(&mut get);
-    assert!(matches!(get.settle(Err(refused), Instant::now()), Next::Fail(_)));
+    assert!(matches!(
+        get.settle(Err(refused), Instant::now()),
+        Next::Fail(_)
+    ));
 }
 
 #[test]
@@ -227,7 +257,10 @@ fn paths_are_validated() {
     let ok = session
         .request(Method::GET, "/1/boards/abc?fields=name,url", None)
         .unwrap();
-    assert_eq!(ok.uri(), "https://api.trello.com/1/boards/abc?fields=name,url");
+    assert_eq!(
+        ok.uri(),
+        "https://api.trello.com/1/boards/abc?fields=name,url"
+    );
 }
 
 #[test]
