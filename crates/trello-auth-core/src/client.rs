@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use http::header::CONTENT_TYPE;
-use http::{HeaderValue, Method, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 
 use crate::classify::{PermissionReason, RateLimitKind, TokenRejection};
 use crate::origin::is_loopback_str;
@@ -485,7 +485,9 @@ impl Call<'_> {
             }
         };
         if let Some(mut limiter) = session.limiter() {
-            limiter.observe(&RateLimitStatus::from_headers(response.headers()), now);
+            if budget_spent(response.headers()) {
+                limiter.observe(&RateLimitStatus::from_headers(response.headers()), now);
+            }
         }
         let verdict = classify(&response);
         if verdict.is_success() || response.status().is_redirection() {
@@ -514,6 +516,20 @@ impl Call<'_> {
     pub fn retries(&self) -> u32 {
         self.retries
     }
+}
+
+/// Whether the response reports the key's or the token's budget spent (`-remaining` is 0).
+/// Only then can [`RateLimiter::observe`] change anything, so the full parse of the nine
+/// `x-rate-limit-*` headers is skipped on the common path.
+fn budget_spent(headers: &HeaderMap) -> bool {
+    const KEY: HeaderName = HeaderName::from_static("x-rate-limit-api-key-remaining");
+    const TOKEN: HeaderName = HeaderName::from_static("x-rate-limit-api-token-remaining");
+    [KEY, TOKEN].iter().any(|name| {
+        headers.get(name).is_some_and(|v| {
+            let digits = v.as_bytes().trim_ascii();
+            !digits.is_empty() && digits.iter().all(|b| *b == b'0')
+        })
+    })
 }
 
 /// A copy of `request` (`http::Request` is not `Clone`: extensions are dropped).

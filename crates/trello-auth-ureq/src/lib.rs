@@ -11,8 +11,8 @@ mod transport;
 
 pub use client::{Client, ClientBuilder};
 pub use transport::{
-    UreqTransport, UreqTransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
+    UreqTransport, UreqTransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use trello_auth_core::client::ClientError as Error;
 

@@ -305,3 +305,29 @@ proptest! {
         prop_assert_eq!(call.retries(), retries);
     }
 }
+
+proptest! {
+    /// The shortcut agrees with the full parse: it says "spent" exactly when the parsed
+    /// status is exhausted.
+    #[test]
+    fn budget_shortcut_matches_the_full_parse(
+        key in proptest::option::of("[ 0-9a-z]{0,4}"),
+        token in proptest::option::of("[ 0-9a-z]{0,4}"),
+    ) {
+        let mut headers = HeaderMap::new();
+        for (scope, remaining) in [("key", key), ("token", token)] {
+            if let Some(remaining) = remaining {
+                let name = |suffix: &str| -> HeaderName {
+                    format!("x-rate-limit-api-{scope}-{suffix}").parse().unwrap()
+                };
+                headers.insert(name("interval-ms"), HeaderValue::from_static("10000"));
+                headers.insert(name("max"), HeaderValue::from_static("100"));
+                headers.insert(name("remaining"), HeaderValue::from_str(&remaining).unwrap());
+            }
+        }
+        prop_assert_eq!(
+            budget_spent(&headers),
+            RateLimitStatus::from_headers(&headers).is_exhausted()
+        );
+    }
+}
