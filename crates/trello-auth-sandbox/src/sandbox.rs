@@ -233,7 +233,6 @@ impl SandboxBuilder {
     }
 }
 
-#[derive(Debug)]
 struct Info {
     api_base: String,
     storage_base: String,
@@ -241,6 +240,20 @@ struct Info {
     app: App,
     member: Member,
     token: String,
+}
+
+impl std::fmt::Debug for Info {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is a sandbox credential, but debug output still never shows one.
+        f.debug_struct("Info")
+            .field("api_base", &self.api_base)
+            .field("storage_base", &self.storage_base)
+            .field("tls", &self.ca_pem.is_some())
+            .field("app", &self.app)
+            .field("member", &self.member)
+            .field("token", &"[redacted]")
+            .finish()
+    }
 }
 
 #[derive(Debug)]
@@ -251,12 +264,21 @@ enum Runner {
 
 /// A running sandbox. Dropping it stops accepting, ends open connections (after a short grace
 /// period) and, for [`SandboxBuilder::start_blocking`], joins the background thread.
-#[derive(Debug)]
 pub struct Sandbox {
     info: Info,
     state: Arc<State>,
     shutdown: watch::Sender<bool>,
     runner: Runner,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The state holds every token; show only the redacted summary.
+        f.debug_struct("Sandbox")
+            .field("info", &self.info)
+            .field("runner", &self.runner)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Sandbox {
@@ -343,9 +365,15 @@ impl Drop for Sandbox {
 }
 
 /// The admin API as method calls on the running sandbox's state (cheap to clone).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Admin {
     state: Arc<State>,
+}
+
+impl std::fmt::Debug for Admin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Admin").finish_non_exhaustive()
+    }
 }
 
 impl Admin {

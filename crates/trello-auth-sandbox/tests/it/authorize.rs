@@ -3,7 +3,7 @@
 
 use trello_auth_sandbox::{App, Sandbox};
 
-use crate::client::{self, Req, Resp};
+use crate::client::{Req, Resp};
 use crate::{sandbox, send};
 
 /// The hidden fields of the consent page's form, in order.
@@ -329,5 +329,4 @@ async fn deny_in_display_mode_shows_the_rejection() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Token request rejected"));
     assert!(!r.body.contains("<pre>"));
-    let _ = client::form_pairs("");
 }

@@ -112,6 +112,11 @@ pub async fn send(base: &str, ca_pem: Option<&str>, req: Req) -> Resp {
 }
 
 pub fn tls_connector(ca_pem: &str) -> tokio_rustls::TlsConnector {
+    tokio_rustls::TlsConnector::from(tls_client_config(ca_pem))
+}
+
+/// A rustls client configuration trusting only `ca_pem`.
+pub fn tls_client_config(ca_pem: &str) -> Arc<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         roots.add(cert.expect("PEM")).expect("CA");
@@ -123,7 +128,7 @@ pub fn tls_connector(ca_pem: &str) -> tokio_rustls::TlsConnector {
     .expect("versions")
     .with_root_certificates(roots)
     .with_no_client_auth();
-    tokio_rustls::TlsConnector::from(Arc::new(config))
+    Arc::new(config)
 }
 
 async fn exchange<I>(io: I, base: &str, req: Req) -> Resp

@@ -191,3 +191,51 @@ fn binary_without_tls_reports_a_null_ca_file() {
         .status();
     assert!(child.wait().unwrap().success());
 }
+
+#[tokio::test]
+async fn http2_over_tls_by_alpn() {
+    // DESIGN: the hyper transport speaks HTTP/1.1 and HTTP/2; the sandbox serves both.
+    let sb = Sandbox::builder().tls(true).start().await.expect("sandbox");
+    let tcp = tokio::net::TcpStream::connect(authority(sb.api_base()))
+        .await
+        .unwrap();
+    let mut config = (*client::tls_client_config(sb.ca_pem().unwrap())).clone();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(
+            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+            tcp,
+        )
+        .await
+        .unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(tls),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(conn);
+    let req = http::Request::get(format!("{}/1/members/me", sb.api_base()))
+        .header(
+            "authorization",
+            format!(
+                "OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"",
+                sb.app().key,
+                sb.token()
+            ),
+        )
+        .body(http_body_util::Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let resp = sender.send_request(req).await.unwrap();
+    assert_eq!(resp.version(), http::Version::HTTP_2);
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn debug_output_shows_no_credentials() {
+    let sb = Sandbox::builder().start().await.expect("sandbox");
+    let shown = format!("{sb:?}");
+    assert!(!shown.contains(sb.token()), "{shown}");
+    assert!(!shown.contains(&sb.app().secret), "{shown}");
+}

@@ -2,7 +2,7 @@
 //! and the refusals of RFC 5849 §3.2 (bad signature, unknown consumer, wrong secret, replayed
 //! nonce, stale timestamp, PLAINTEXT).
 
-use trello_auth_sandbox::{App, Placement, Sandbox};
+use trello_auth_sandbox::{Placement, Sandbox};
 
 use crate::authorize::submit;
 use crate::client::{form_pairs, Req, Resp};
@@ -376,5 +376,4 @@ async fn access_token_needs_the_right_verifier() {
     )
     .await;
     assert_eq!((r.status, r.body.as_str()), (401, "invalid verifier"));
-    let _ = App::generate("unused");
 }

@@ -170,6 +170,9 @@ pub(crate) fn verify_hmac_sha1(
 }
 
 #[cfg(test)]
+mod vectors;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
