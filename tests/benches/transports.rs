@@ -22,7 +22,9 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use trello_auth_core::rate_limit::Limit;
-use trello_auth_core::{ApiKey, BlockingTransport, Credentials, Origin, RateLimiter, Token, Transport};
+use trello_auth_core::{
+    ApiKey, BlockingTransport, Credentials, Origin, RateLimiter, Token, Transport,
+};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
