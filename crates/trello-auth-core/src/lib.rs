@@ -52,6 +52,7 @@ pub use capture::{
 pub use classify::{classify, parse_retry_after, Action, Verdict};
 pub use credentials::{Credentials, Placement, PlacementError};
 pub use error::{ConfigError, Error, Result};
+pub use oauth1::OAuthError;
 pub use origin::{Origin, TRELLO_API, TRELLO_AUTH};
 pub use rate_limit::{RateLimitStatus, RateLimiter};
 pub use redact::redact;
