@@ -47,6 +47,10 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 
 use crate::classify::{PermissionReason, RateLimitKind, TokenRejection};
+use crate::oauth1::{
+    self, Callback, Consumer, OAuthError, OAuthParams, RequestToken, Signer, TokenCredentials,
+    Verifier,
+};
 use crate::origin::is_loopback_str;
 use crate::rate_limit::Decision;
 use crate::retry::is_idempotent;
@@ -54,7 +58,7 @@ use crate::token::DecodeError;
 use crate::transport::{TransportError, TransportErrorKind};
 use crate::{
     classify, ConfigError, Credentials, Origin, Placement, PlacementError, RateLimitStatus,
-    RateLimiter, Request, Response, RetryPolicy, Verdict,
+    RateLimiter, Request, Response, RetryPolicy, Token, Verdict,
 };
 
 /// Why a transport client's call failed: the `Error` of `trello-auth-hyper` and
@@ -147,6 +151,10 @@ pub enum ClientError {
     /// bytes or `serde_json::Value` instead.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// An OAuth 1.0a step failed: signing, a refused or malformed step answer, a callback that
+    /// does not match or was denied (SPEC S6). The variant says what to do.
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
 }
 
 impl ClientError {
@@ -195,6 +203,7 @@ impl ClientError {
             ClientError::InvalidRequest { .. } => "invalid_request",
             ClientError::Placement(e) => e.code(),
             ClientError::Decode(e) => e.code(),
+            ClientError::OAuth(e) => e.code(),
         }
     }
 
@@ -217,6 +226,14 @@ pub enum Auth {
         /// Where they go on each request.
         placement: Placement,
     },
+    /// OAuth 1.0a: every request signed with HMAC-SHA1 by the consumer and the access token
+    /// (SPEC S3.2, S6), with a fresh nonce and timestamp per attempt.
+    OAuth1 {
+        /// The signer (consumer and token credentials).
+        signer: Signer,
+        /// The access token, for the token routes (`token_info`, `revoke`).
+        token: Token,
+    },
 }
 
 impl Auth {
@@ -225,6 +242,23 @@ impl Auth {
         Auth::KeyToken {
             credentials,
             placement,
+        }
+    }
+
+    /// OAuth 1.0a signed calls with `consumer` and the access `token` of the three-legged flow.
+    pub fn oauth1(consumer: &Consumer, token: &TokenCredentials) -> Self {
+        Auth::OAuth1 {
+            signer: Signer::new(consumer, Some(token)),
+            token: token.token().clone(),
+        }
+    }
+
+    /// The user token calls are made with, if any.
+    pub fn token(&self) -> Option<&Token> {
+        match self {
+            Auth::None => None,
+            Auth::KeyToken { credentials, .. } => Some(credentials.token()),
+            Auth::OAuth1 { token, .. } => Some(token),
         }
     }
 }
@@ -251,7 +285,7 @@ impl Session {
     pub fn new(auth: Auth) -> Self {
         let api = match &auth {
             Auth::KeyToken { credentials, .. } => credentials.api_base().clone(),
-            Auth::None => Origin::trello_api(),
+            Auth::None | Auth::OAuth1 { .. } => Origin::trello_api(),
         };
         Self {
             api,
@@ -374,14 +408,68 @@ impl Session {
             .map(|m| m.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    fn prepare(&self, request: Request, _unix_time: u64) -> Result<Request, ClientError> {
+    /// A fresh OAuth nonce: 128 bits of the PRNG in hex. RFC 5849 §3.3 asks for uniqueness
+    /// per timestamp, which a 128-bit draw from a randomly seeded generator gives.
+    fn nonce(&self) -> String {
+        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+    }
+
+    fn prepare(&self, request: Request, unix_time: u64) -> Result<Request, ClientError> {
         match &self.auth {
             Auth::None => Ok(request),
             Auth::KeyToken {
                 credentials,
                 placement,
             } => Ok(credentials.authorize(request, *placement)?),
+            Auth::OAuth1 { signer, .. } => {
+                // The signature binds the host, but would still carry the token elsewhere.
+                if !self.api.matches(request.uri()) {
+                    return Err(PlacementError::ForeignHost {
+                        expected: self.api.as_str().to_owned(),
+                    }
+                    .into());
+                }
+                let nonce = self.nonce();
+                Ok(signer.authorize(request, &OAuthParams::new(&nonce, unix_time))?)
+            }
         }
+    }
+
+    /// The signed `OAuthGetRequestToken` request of the three-legged flow (SPEC S6) to
+    /// `auth_base`, with a fresh nonce; send it once and read the answer with
+    /// [`oauth1::parse_request_token_response`].
+    pub fn oauth1_request_token_request(
+        &self,
+        consumer: &Consumer,
+        auth_base: &Origin,
+        callback: &Callback,
+        unix_time: u64,
+    ) -> Result<Request, ClientError> {
+        let nonce = self.nonce();
+        Ok(oauth1::request_token_request(
+            consumer, auth_base, callback, &nonce, unix_time,
+        )?)
+    }
+
+    /// The signed `OAuthGetAccessToken` request (SPEC S6), with a fresh nonce; send it once and
+    /// read the answer with [`oauth1::parse_access_token_response`].
+    pub fn oauth1_access_token_request(
+        &self,
+        consumer: &Consumer,
+        auth_base: &Origin,
+        request_token: &RequestToken,
+        verifier: &Verifier,
+        unix_time: u64,
+    ) -> Result<Request, ClientError> {
+        let nonce = self.nonce();
+        Ok(oauth1::access_token_request(
+            consumer,
+            auth_base,
+            request_token,
+            verifier,
+            &nonce,
+            unix_time,
+        )?)
     }
 }
 

@@ -11,6 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trello_auth_core::classify::TokenRejection;
 use trello_auth_core::client::{decode, Attempt, Auth, Next, Session};
+use trello_auth_core::oauth1::{
+    self, Callback, Consumer, RequestToken, TokenCredentials, Verifier,
+};
 use trello_auth_core::token::{self, Member, TokenInfo};
 use trello_auth_core::{
     Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Token, Transport,
@@ -49,6 +52,7 @@ pub struct Client {
 }
 
 struct Inner {
+    auth_base: Origin,
     transport: Arc<dyn Transport>,
     session: Session,
 }
@@ -157,13 +161,61 @@ impl Client {
         decode(&self.execute(request).await?)
     }
 
+    /// OAuth 1.0a, first leg (SPEC S6): asks the authorize origin for a request token for
+    /// `consumer`, to be confirmed at `callback` (or `oob`). Send the user to
+    /// [`oauth1::authorize_url`] with it, then call
+    /// [`oauth1_access_token`](Self::oauth1_access_token) with the verifier the callback got
+    /// ([`oauth1::parse_callback`]).
+    ///
+    /// The signed request is sent once: a nonce must not be replayed.
+    pub async fn oauth1_request_token(
+        &self,
+        consumer: &Consumer,
+        callback: &Callback,
+    ) -> Result<RequestToken> {
+        let request = self.inner.session.oauth1_request_token_request(
+            consumer,
+            &self.inner.auth_base,
+            callback,
+            unix_time(),
+        )?;
+        let response = self.inner.transport.send(request).await?;
+        Ok(oauth1::parse_request_token_response(&response)?)
+    }
+
+    /// OAuth 1.0a, last leg (SPEC S6): trades the authorized request token and its verifier
+    /// for the access token credentials, which
+    /// [`ClientBuilder::oauth1`] then uses to sign calls.
+    pub async fn oauth1_access_token(
+        &self,
+        consumer: &Consumer,
+        request_token: &RequestToken,
+        verifier: &Verifier,
+    ) -> Result<TokenCredentials> {
+        let request = self.inner.session.oauth1_access_token_request(
+            consumer,
+            &self.inner.auth_base,
+            request_token,
+            verifier,
+            unix_time(),
+        )?;
+        let response = self.inner.transport.send(request).await?;
+        Ok(oauth1::parse_access_token_response(&response)?)
+    }
+
+    /// The authorize origin of the OAuth 1.0a flow (default `https://trello.com`).
+    pub fn auth_base(&self) -> &Origin {
+        &self.inner.auth_base
+    }
+
     fn token(&self) -> Result<&Token> {
-        match self.inner.session.auth() {
-            Auth::KeyToken { credentials, .. } => Ok(credentials.token()),
-            _ => Err(Error::InvalidRequest {
+        self.inner
+            .session
+            .auth()
+            .token()
+            .ok_or(Error::InvalidRequest {
                 reason: "this client has no user token",
-            }),
-        }
+            })
     }
 }
 
@@ -199,8 +251,10 @@ impl fmt::Debug for Client {
 #[derive(Default)]
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
+    oauth1: Option<(Consumer, TokenCredentials)>,
     placement: Placement,
     api: Option<Origin>,
+    auth_base: Option<Origin>,
     transport: Option<Arc<dyn Transport>>,
     retry: Option<RetryPolicy>,
     limiter: Option<Option<RateLimiter>>,
@@ -221,6 +275,22 @@ impl ClientBuilder {
     /// The key and token; the API origin is theirs unless [`api_base`](Self::api_base) says.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self
+    }
+
+    /// Signs every call with OAuth 1.0a (SPEC S3.2, S6) instead of key + token: `consumer` is
+    /// the app's key and secret, `token` what
+    /// [`Client::oauth1_access_token`] returned. Takes precedence over
+    /// [`credentials`](Self::credentials).
+    pub fn oauth1(mut self, consumer: Consumer, token: TokenCredentials) -> Self {
+        self.oauth1 = Some((consumer, token));
+        self
+    }
+
+    /// The authorize origin of the OAuth 1.0a flow (default `https://trello.com`; the
+    /// sandbox's `auth_base` in tests).
+    pub fn auth_base(mut self, auth: Origin) -> Self {
+        self.auth_base = Some(auth);
         self
     }
 
@@ -265,9 +335,10 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Client {
-        let auth = match self.credentials {
-            Some(credentials) => Auth::key_token(credentials, self.placement),
-            None => Auth::None,
+        let auth = match (self.oauth1, self.credentials) {
+            (Some((consumer, token)), _) => Auth::oauth1(&consumer, &token),
+            (None, Some(credentials)) => Auth::key_token(credentials, self.placement),
+            (None, None) => Auth::None,
         };
         let mut session = Session::new(auth).with_seed(RandomState::new().hash_one(Instant::now()));
         if let Some(api) = self.api {
@@ -286,7 +357,11 @@ impl ClientBuilder {
             .transport
             .unwrap_or_else(|| Arc::new(HyperTransport::new()));
         Client {
-            inner: Arc::new(Inner { transport, session }),
+            inner: Arc::new(Inner {
+                auth_base: self.auth_base.unwrap_or_else(Origin::trello),
+                transport,
+                session,
+            }),
         }
     }
 }

@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use trello_auth_core::classify::TokenRejection;
 use trello_auth_core::client::ClientError;
+use trello_auth_core::oauth1::{self, Callback, Consumer};
 use trello_auth_core::rate_limit::Limit;
 use trello_auth_core::transport::TransportErrorKind;
-use trello_auth_core::{Placement, RateLimiter, RetryPolicy};
+use trello_auth_core::{AppSecret, Placement, RateLimiter, RetryPolicy};
 use trello_auth_sandbox::{Expiration, Fault, RateLimits, Scopes, TokenSpec};
 
 use super::harness::{Cfg, Kind, Transport};
@@ -386,4 +387,91 @@ pub fn errors_never_show_credentials(t: Transport) {
         }
         assert!(!all.contains(&token), "{all}");
     }
+}
+
+/// SPEC S6: the OAuth 1.0a three-legged flow end to end (request token, consent submitted as a
+/// browser would, callback, access token), then signed calls; a forged callback is refused.
+pub fn oauth1_three_legged_flow(t: Transport) {
+    let s = t.sandbox();
+    let app = s.sb.app();
+    let consumer = Consumer::new(&app.key, AppSecret::new(&app.secret).unwrap());
+    let flow = s.client(Cfg::default());
+    let callback = Callback::parse("http://localhost:8080/oauth/callback").unwrap();
+    let request_token = flow.request_token(&consumer, &callback).unwrap();
+
+    // The user's browser: the consent page, then "Allow".
+    let url = oauth1::authorize_url(
+        &s.auth(),
+        &request_token,
+        Some("Suite"),
+        "read,write",
+        "never",
+    );
+    let page = s.send_bare(http::Request::get(url.as_str()).body(Vec::new()).unwrap());
+    assert_eq!(page.status(), 200);
+    let page = String::from_utf8(page.into_body()).unwrap();
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in hidden_fields(&page) {
+        form.append_pair(&name, &value);
+    }
+    form.append_pair("approve", "Allow");
+    let approved = s.send_bare(
+        http::Request::post(s.auth().join("/1/token/approve"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.finish().into_bytes())
+            .unwrap(),
+    );
+    assert_eq!(approved.status(), 302);
+    let location = approved.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("http://localhost:8080/oauth/callback?"),
+        "{location}"
+    );
+
+    // A callback for another request token is refused.
+    let forged = location.replace("oauth_token=", "oauth_token=x");
+    assert_eq!(
+        oauth1::parse_callback(&forged, &request_token)
+            .unwrap_err()
+            .code(),
+        "token_mismatch"
+    );
+    let verifier = oauth1::parse_callback(&location, &request_token).unwrap();
+    let access = flow
+        .access_token(&consumer, &request_token, &verifier)
+        .unwrap();
+
+    // Signed calls with the access token.
+    let signed = s.client(Cfg {
+        oauth1: Some((consumer, access)),
+        ..Cfg::default()
+    });
+    s.sb.admin().clear_requests();
+    let me = signed.me().unwrap();
+    assert_eq!(me.username, s.sb.member().username);
+    let log = s.sb.admin().requests();
+    assert_eq!(log.last().unwrap().placement, SbPlacement::SignedHeader);
+    // Each attempt is signed afresh: a retried call is not a replayed nonce.
+    s.sb.admin()
+        .inject_fault(Fault::prefix("/1/members/me", 1).status(503));
+    signed.me().unwrap();
+    let info = signed.token_info().unwrap();
+    assert!(info.can_read() && info.can_write());
+}
+
+/// The hidden fields of the sandbox's consent form, in order.
+fn hidden_fields(page: &str) -> Vec<(String, String)> {
+    page.split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|chunk| {
+            let attr = |name: &str| {
+                let start = chunk.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+                let end = chunk[start..].find('"').expect("closing quote") + start;
+                chunk[start..end]
+                    .replace("&amp;", "&")
+                    .replace("&quot;", "\"")
+            };
+            (attr("name"), attr("value"))
+        })
+        .collect()
 }

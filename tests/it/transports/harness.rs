@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use trello_auth_core::classify::TokenRejection;
 use trello_auth_core::client::ClientError;
+use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
 use trello_auth_core::token::{Member, TokenInfo};
 use trello_auth_core::{
     ApiKey, Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Token,
@@ -57,6 +58,8 @@ pub struct Cfg {
     pub limiter: Option<RateLimiter>,
     pub timeout: Duration,
     pub hook: Option<Arc<dyn Fn(TokenRejection) + Send + Sync>>,
+    /// Sign with OAuth 1.0a instead of key + token.
+    pub oauth1: Option<(Consumer, TokenCredentials)>,
 }
 
 impl Default for Cfg {
@@ -68,6 +71,7 @@ impl Default for Cfg {
             limiter: Some(RateLimiter::default()),
             timeout: Duration::from_secs(10),
             hook: None,
+            oauth1: None,
         }
     }
 }
@@ -75,6 +79,10 @@ impl Default for Cfg {
 impl Setup {
     pub fn api(&self) -> Origin {
         Origin::parse(self.sb.api_base()).expect("the sandbox's base is an origin")
+    }
+
+    pub fn auth(&self) -> Origin {
+        Origin::parse(self.sb.auth_base()).expect("the sandbox's base is an origin")
     }
 
     pub fn credentials(&self, token: &str) -> Credentials {
@@ -101,12 +109,17 @@ impl Setup {
                 }
                 let mut builder = trello_auth_hyper::Client::builder()
                     .credentials(creds)
+                    .api_base(self.api())
+                    .auth_base(self.auth())
                     .placement(cfg.placement)
                     .retry_policy(cfg.retry)
                     .rate_limiter(cfg.limiter)
                     .transport(transport.build().expect("the transport builds"));
                 if let Some(hook) = cfg.hook {
                     builder = builder.on_token_rejected(move |r| hook(r));
+                }
+                if let Some((consumer, token)) = cfg.oauth1 {
+                    builder = builder.oauth1(consumer, token);
                 }
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(1)
@@ -125,12 +138,17 @@ impl Setup {
                 }
                 let mut builder = trello_auth_ureq::Client::builder()
                     .credentials(creds)
+                    .api_base(self.api())
+                    .auth_base(self.auth())
                     .placement(cfg.placement)
                     .retry_policy(cfg.retry)
                     .rate_limiter(cfg.limiter)
                     .transport(transport.build().expect("the transport builds"));
                 if let Some(hook) = cfg.hook {
                     builder = builder.on_token_rejected(move |r| hook(r));
+                }
+                if let Some((consumer, token)) = cfg.oauth1 {
+                    builder = builder.oauth1(consumer, token);
                 }
                 AnyClient::Ureq(builder.build())
             }
@@ -220,6 +238,35 @@ impl AnyClient {
         match self {
             AnyClient::Hyper { client, rt } => rt.block_on(client.execute(request)),
             AnyClient::Ureq(client) => client.execute(request),
+        }
+    }
+
+    pub fn request_token(
+        &self,
+        consumer: &Consumer,
+        callback: &Callback,
+    ) -> Result<RequestToken, ClientError> {
+        match self {
+            AnyClient::Hyper { client, rt } => {
+                rt.block_on(client.oauth1_request_token(consumer, callback))
+            }
+            AnyClient::Ureq(client) => client.oauth1_request_token(consumer, callback),
+        }
+    }
+
+    pub fn access_token(
+        &self,
+        consumer: &Consumer,
+        request_token: &RequestToken,
+        verifier: &Verifier,
+    ) -> Result<TokenCredentials, ClientError> {
+        match self {
+            AnyClient::Hyper { client, rt } => {
+                rt.block_on(client.oauth1_access_token(consumer, request_token, verifier))
+            }
+            AnyClient::Ureq(client) => {
+                client.oauth1_access_token(consumer, request_token, verifier)
+            }
         }
     }
 

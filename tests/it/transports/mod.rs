@@ -40,4 +40,5 @@ tests_with_transports!(
     attachment_redirect_is_not_followed_with_credentials,
     concurrent_calls,
     errors_never_show_credentials,
+    oauth1_three_legged_flow,
 );

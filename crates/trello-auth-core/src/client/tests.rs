@@ -331,3 +331,42 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn oauth1_sessions_sign_each_attempt_afresh_and_only_for_the_api() {
+    use crate::oauth1::{Consumer, TokenCredentials};
+    use crate::{AppSecret, TokenSecret};
+
+    let consumer = Consumer::new(KEY, AppSecret::new("a".repeat(64)).unwrap());
+    let token = TokenCredentials::new(Token::new("b".repeat(64)).unwrap(), TokenSecret::new("c"));
+    let session = Session::new(Auth::oauth1(&consumer, &token))
+        .with_rate_limiter(None)
+        .with_seed(3);
+    assert_eq!(
+        session.auth().token().unwrap().expose_secret(),
+        "b".repeat(64)
+    );
+    let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
+    let first = send(&mut call);
+    assert!(call
+        .settle(Ok(response(503, "")), Instant::now())
+        .retry_delay()
+        .is_some());
+    let second = send(&mut call);
+    let header = |r: &Request| r.headers()["authorization"].to_str().unwrap().to_owned();
+    assert!(header(&first).starts_with("OAuth "));
+    assert!(header(&first).contains("oauth_signature="));
+    assert_ne!(header(&first), header(&second), "a fresh nonce per attempt");
+
+    let foreign = http::Request::get("https://example.com/1/members/me")
+        .body(Vec::new())
+        .unwrap();
+    assert_eq!(
+        session
+            .call(foreign)
+            .attempt(Instant::now(), 0)
+            .unwrap_err()
+            .code(),
+        "foreign_host"
+    );
+}
