@@ -1,7 +1,9 @@
-//! The one integration binary of trello-auth's cross-crate tests: conformance vectors,
-//! property tests, and the secret-canary test.
+//! The one integration binary of trello-auth's cross-crate tests (as xshell and rustls do):
+//! conformance vectors, property tests, the secret canary, hygiene, and the behaviour suite
+//! run against both transports and the sandbox.
 
 mod canary;
 mod props;
 mod tidy;
+mod transports;
 mod vectors;

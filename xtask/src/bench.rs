@@ -14,5 +14,36 @@ pub fn run(sh: &Shell, args: &[String]) -> Result<()> {
         step(&format!("cargo bench -p {package} --bench {bench}"));
         cmd!(sh, "cargo bench -p {package} --bench {bench} -- {args...}").run()?;
     }
+    transports(sh, args)
+}
+
+/// The transport benchmark (issue 4): client and sandbox on one CPU, since a wake-up across
+/// vCPUs costs more than every client difference. Built first so that only the run is pinned.
+fn transports(sh: &Shell, args: &[String]) -> Result<()> {
+    step("cargo bench -p trello-auth-tests --bench transports (taskset -c 0)");
+    cmd!(
+        sh,
+        "cargo bench -p trello-auth-tests --bench transports --no-run"
+    )
+    .run()?;
+    let pinned = cmd!(sh, "taskset -c 0 true")
+        .quiet()
+        .ignore_stderr()
+        .run()
+        .is_ok();
+    if pinned {
+        cmd!(
+            sh,
+            "taskset -c 0 cargo bench -p trello-auth-tests --bench transports -- {args...}"
+        )
+        .run()?;
+    } else {
+        println!("taskset is missing: running unpinned, figures will be noisier");
+        cmd!(
+            sh,
+            "cargo bench -p trello-auth-tests --bench transports -- {args...}"
+        )
+        .run()?;
+    }
     Ok(())
 }

@@ -32,6 +32,7 @@
 pub mod authorize;
 pub mod capture;
 pub mod classify;
+pub mod client;
 pub mod credentials;
 mod encode;
 mod error;

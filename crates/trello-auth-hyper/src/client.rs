@@ -1,0 +1,380 @@
+//! [`Client`]: Trello REST calls over a [`Transport`] (by default [`HyperTransport`]), as a short
+//! loop over the core's [`Session`]: rate limiter → prepare → send → classify → act.
+
+use std::fmt;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use http::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use trello_auth_core::classify::TokenRejection;
+use trello_auth_core::client::{decode, Attempt, Auth, Next, Session};
+use trello_auth_core::oauth1::{
+    self, Callback, Consumer, RequestToken, TokenCredentials, Verifier,
+};
+use trello_auth_core::token::{self, Member, TokenInfo};
+use trello_auth_core::{
+    Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Token, Transport,
+};
+
+use crate::{Error, HyperTransport, Result};
+
+/// An async Trello client: each call is authorized (key + token in the configured placement),
+/// paced by a client-side rate limiter, retried on 429 (any method) and on 5xx or transient
+/// transport failures (idempotent methods), with the core's backoff honouring `Retry-After`.
+///
+/// A rejected token fails with [`Error::TokenRejected`] ("token revoked: re-authorize") and
+/// calls the [`on_token_rejected`](ClientBuilder::on_token_rejected) hook. A redirect is never
+/// followed: [`execute`](Client::execute) returns it, and the JSON methods fail with
+/// [`Error::Unexpected`].
+///
+/// Cloning is cheap: clones share the connection pool and the rate limiter.
+///
+/// ```no_run
+/// use trello_auth_core::{ApiKey, Credentials, Token};
+/// use trello_auth_hyper::Client;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::new(Credentials::new(
+///     ApiKey::new("0123456789abcdef0123456789abcdef")?,
+///     Token::new(std::env::var("TRELLO_TOKEN")?)?,
+/// ));
+/// let me = client.me().await?;
+/// println!("hello {}", me.username);
+/// let boards: serde_json::Value = client.get("/1/members/me/boards?fields=name").await?;
+/// # drop(boards); Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    auth_base: Origin,
+    transport: Arc<dyn Transport>,
+    session: Session,
+}
+
+impl Client {
+    /// A client for `credentials` (and their API origin) with the default transport, header
+    /// placement, retry policy and rate limiter.
+    pub fn new(credentials: Credentials) -> Self {
+        Self::builder().credentials(credentials).build()
+    }
+
+    /// A builder for every other setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The API origin requests go to.
+    pub fn api_base(&self) -> &Origin {
+        self.inner.session.api_base()
+    }
+
+    /// `GET path` (such as `/1/boards/{id}?fields=name`), decoded from JSON as `T`
+    /// (`serde_json::Value` for anything).
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.json(Method::GET, path, None).await
+    }
+
+    /// `POST path` with `body` as JSON (`&serde_json::json!({})` for none), decoded as `T`.
+    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        self.json(Method::POST, path, Some(to_json(body)?)).await
+    }
+
+    /// `PUT path` with `body` as JSON, decoded as `T`.
+    pub async fn put<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        self.json(Method::PUT, path, Some(to_json(body)?)).await
+    }
+
+    /// `DELETE path`, decoded as `T`.
+    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.json(Method::DELETE, path, None).await
+    }
+
+    /// `GET path`, the body's bytes as they came.
+    pub async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
+        let request = self.inner.session.request(Method::GET, path, None)?;
+        let response = self.execute(request).await?;
+        if !response.status().is_success() {
+            return Err(Error::Unexpected {
+                status: response.status().as_u16(),
+            });
+        }
+        Ok(response.into_body())
+    }
+
+    /// `GET /1/members/me`: the member behind the credentials (SPEC S5), the smoke test.
+    pub async fn me(&self) -> Result<Member> {
+        let request = token::members_me(self.api_base());
+        decode(&self.execute(request).await?)
+    }
+
+    /// `GET /1/tokens/{token}`: the token's scope, member and expiry (SPEC S5).
+    pub async fn token_info(&self) -> Result<TokenInfo> {
+        let request = token::token_info(self.api_base(), self.token()?);
+        decode(&self.execute(request).await?)
+    }
+
+    /// `DELETE /1/tokens/{token}/`: revokes the token (SPEC S5). Every later call with it fails
+    /// with [`Error::TokenRejected`].
+    pub async fn revoke(&self) -> Result<()> {
+        let request = token::revoke(self.api_base(), self.token()?);
+        self.execute(request).await.map(drop)
+    }
+
+    /// Sends `request` (for the API origin, without credentials) through the whole loop and
+    /// returns a 2xx or 3xx response; any other status is an [`Error`].
+    ///
+    /// A redirect (an attachment download's 302 to storage, SPEC S3.4) is returned, never
+    /// followed: fetch its `Location` without credentials.
+    pub async fn execute(&self, request: Request) -> Result<Response> {
+        let session = &self.inner.session;
+        let mut call = session.call(request);
+        loop {
+            let delay = match call.attempt(Instant::now(), unix_time())? {
+                Attempt::Wait(delay) => delay,
+                Attempt::Send(request) => {
+                    let outcome = self.inner.transport.send(request).await;
+                    match call.settle(outcome, Instant::now()) {
+                        Next::Done(response) => return Ok(response),
+                        Next::Retry(delay) => delay,
+                        Next::Fail(error) => return Err(error),
+                    }
+                }
+            };
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T> {
+        let body = body.map(|bytes| ("application/json", bytes));
+        let request = self.inner.session.request(method, path, body)?;
+        decode(&self.execute(request).await?)
+    }
+
+    /// OAuth 1.0a, first leg (SPEC S6): asks the authorize origin for a request token for
+    /// `consumer`, to be confirmed at `callback` (or `oob`). Send the user to
+    /// [`oauth1::authorize_url`] with it, then call
+    /// [`oauth1_access_token`](Self::oauth1_access_token) with the verifier the callback got
+    /// ([`oauth1::parse_callback`]).
+    ///
+    /// The signed request is sent once: a nonce must not be replayed.
+    pub async fn oauth1_request_token(
+        &self,
+        consumer: &Consumer,
+        callback: &Callback,
+    ) -> Result<RequestToken> {
+        let request = self.inner.session.oauth1_request_token_request(
+            consumer,
+            &self.inner.auth_base,
+            callback,
+            unix_time(),
+        )?;
+        let response = self.inner.transport.send(request).await?;
+        Ok(oauth1::parse_request_token_response(&response)?)
+    }
+
+    /// OAuth 1.0a, last leg (SPEC S6): trades the authorized request token and its verifier
+    /// for the access token credentials, which
+    /// [`ClientBuilder::oauth1`] then uses to sign calls.
+    pub async fn oauth1_access_token(
+        &self,
+        consumer: &Consumer,
+        request_token: &RequestToken,
+        verifier: &Verifier,
+    ) -> Result<TokenCredentials> {
+        let request = self.inner.session.oauth1_access_token_request(
+            consumer,
+            &self.inner.auth_base,
+            request_token,
+            verifier,
+            unix_time(),
+        )?;
+        let response = self.inner.transport.send(request).await?;
+        Ok(oauth1::parse_access_token_response(&response)?)
+    }
+
+    /// The authorize origin of the OAuth 1.0a flow (default `https://trello.com`).
+    pub fn auth_base(&self) -> &Origin {
+        &self.inner.auth_base
+    }
+
+    fn token(&self) -> Result<&Token> {
+        self.inner
+            .session
+            .auth()
+            .token()
+            .ok_or(Error::InvalidRequest {
+                reason: "this client has no user token",
+            })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("session", &self.inner.session)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use trello_auth_core::{ApiKey, Credentials, Origin, Placement, RetryPolicy, Token};
+/// use trello_auth_hyper::{Client, HyperTransport};
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::new(
+///         ApiKey::new("0123456789abcdef0123456789abcdef")?,
+///         Token::new("f".repeat(64))?,
+///     ))
+///     .api_base(Origin::parse("http://127.0.0.1:8080")?)
+///     .placement(Placement::Query)
+///     .retry_policy(RetryPolicy::default().with_max_retries(5))
+///     .transport(HyperTransport::builder().timeout(Duration::from_secs(5)).build()?)
+///     .on_token_rejected(|reason| eprintln!("token rejected ({}): re-authorize", reason.code()))
+///     .build();
+/// assert_eq!(client.api_base().as_str(), "http://127.0.0.1:8080");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Default)]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    oauth1: Option<(Consumer, TokenCredentials)>,
+    placement: Placement,
+    api: Option<Origin>,
+    auth_base: Option<Origin>,
+    transport: Option<Arc<dyn Transport>>,
+    retry: Option<RetryPolicy>,
+    limiter: Option<Option<RateLimiter>>,
+    hook: Option<Arc<dyn Fn(TokenRejection) + Send + Sync>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("placement", &self.placement)
+            .field("api", &self.api)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The key and token; the API origin is theirs unless [`api_base`](Self::api_base) says.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Signs every call with OAuth 1.0a (SPEC S3.2, S6) instead of key + token: `consumer` is
+    /// the app's key and secret, `token` what
+    /// [`Client::oauth1_access_token`] returned. Takes precedence over
+    /// [`credentials`](Self::credentials).
+    pub fn oauth1(mut self, consumer: Consumer, token: TokenCredentials) -> Self {
+        self.oauth1 = Some((consumer, token));
+        self
+    }
+
+    /// The authorize origin of the OAuth 1.0a flow (default `https://trello.com`; the
+    /// sandbox's `auth_base` in tests).
+    pub fn auth_base(mut self, auth: Origin) -> Self {
+        self.auth_base = Some(auth);
+        self
+    }
+
+    /// Where the key and token go (SPEC S3). Default [`Placement::Header`].
+    pub fn placement(mut self, placement: Placement) -> Self {
+        self.placement = placement;
+        self
+    }
+
+    /// The API origin (default `https://api.trello.com`, or the credentials').
+    pub fn api_base(mut self, api: Origin) -> Self {
+        self.api = Some(api);
+        self
+    }
+
+    /// The transport: a configured [`HyperTransport`] or any [`Transport`] (a closure in tests).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The retry policy. Default [`RetryPolicy::default`]: 3 retries, 0.5 s doubling.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// The client-side rate limiter; `None` sends without pacing. Default: Trello's budgets.
+    pub fn rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// Calls `hook` when a call fails with [`Error::TokenRejected`], before returning it.
+    pub fn on_token_rejected(
+        mut self,
+        hook: impl Fn(TokenRejection) + Send + Sync + 'static,
+    ) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Client {
+        let auth = match (self.oauth1, self.credentials) {
+            (Some((consumer, token)), _) => Auth::oauth1(&consumer, &token),
+            (None, Some(credentials)) => Auth::key_token(credentials, self.placement),
+            (None, None) => Auth::None,
+        };
+        let mut session = Session::new(auth).with_seed(RandomState::new().hash_one(Instant::now()));
+        if let Some(api) = self.api {
+            session = session.with_api_base(api);
+        }
+        if let Some(retry) = self.retry {
+            session = session.with_retry_policy(retry);
+        }
+        if let Some(limiter) = self.limiter {
+            session = session.with_rate_limiter(limiter);
+        }
+        if let Some(hook) = self.hook {
+            session = session.with_token_rejected_hook(hook);
+        }
+        let transport = self
+            .transport
+            .unwrap_or_else(|| Arc::new(HyperTransport::new()));
+        Client {
+            inner: Arc::new(Inner {
+                auth_base: self.auth_base.unwrap_or_else(Origin::trello),
+                transport,
+                session,
+            }),
+        }
+    }
+}
+
+fn to_json(body: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(body).map_err(|_| Error::InvalidRequest {
+        reason: "the body does not serialize to JSON",
+    })
+}
+
+/// Seconds since the Unix epoch, for OAuth timestamps (0 if the clock is before 1970).
+fn unix_time() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

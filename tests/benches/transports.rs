@@ -1,0 +1,564 @@
+//! The transport benchmark of issue 4 ("Speed"): sequential `GET /1/members/me` against the
+//! sandbox through our hyper client vs a raw hyper-util client with the header set by hand,
+//! our ureq client vs a raw ureq agent, and 64 requests in flight on hyper; median time per
+//! request over interleaved batches, and heap allocations per request in the client.
+//!
+//! The sandbox runs in a child process (this binary again, with `TRELLO_AUTH_BENCH_SERVE` set)
+//! so that the allocation counter sees the client only. Run it on one CPU, client and server
+//! together, or a wake-up across vCPUs hides every client difference:
+//!
+//! ```text
+//! cargo bench -p trello-auth-tests --bench transports --no-run
+//! taskset -c 0 cargo bench -p trello-auth-tests --bench transports
+//! ```
+
+use std::alloc::System;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use trello_auth_core::rate_limit::Limit;
+use trello_auth_core::{
+    ApiKey, BlockingTransport, Credentials, Origin, RateLimiter, Token, Transport,
+};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+const SERVE_ENV: &str = "TRELLO_AUTH_BENCH_SERVE";
+/// Requests per measured batch (sequential scenarios).
+const BATCH: usize = 2_000;
+/// Measured batches per scenario, interleaved across scenarios.
+const ROUNDS: usize = 15;
+/// Requests in flight in the concurrent scenarios.
+const IN_FLIGHT: usize = 64;
+
+fn main() {
+    if std::env::var_os(SERVE_ENV).is_some() {
+        serve();
+        return;
+    }
+    let quick = std::env::args().any(|a| a == "--quick");
+    let (rounds, batch) = if quick { (3, 200) } else { (ROUNDS, BATCH) };
+    let server = Server::spawn();
+    let target = Target::of(&server);
+
+    let mut scenarios: Vec<Box<dyn Scenario>> = vec![
+        Box::new(RawHyper::new(&target, 1)),
+        Box::new(OurHyper::new(&target, 1, Call::Transport)),
+        Box::new(OurHyper::new(&target, 1, Call::Execute)),
+        Box::new(OurHyper::new(&target, 1, Call::Me)),
+        Box::new(RawUreq::new(&target)),
+        Box::new(OurUreq::new(&target, Call::Transport)),
+        Box::new(OurUreq::new(&target, Call::Execute)),
+        Box::new(OurUreq::new(&target, Call::Me)),
+        Box::new(RawHyper::new(&target, IN_FLIGHT)),
+        Box::new(OurHyper::new(&target, IN_FLIGHT, Call::Execute)),
+    ];
+    // Optional filter: the first argument that is not a flag keeps the scenarios naming it.
+    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with("--")) {
+        scenarios.retain(|s| s.name().contains(&filter));
+    }
+    for s in &mut scenarios {
+        s.run(batch / 2); // warm up: connections, pools, limiter window
+    }
+    let mut samples: Vec<Vec<(f64, f64)>> = vec![Vec::new(); scenarios.len()];
+    for _ in 0..rounds {
+        for (s, out) in scenarios.iter_mut().zip(&mut samples) {
+            let n = batch * s.scale();
+            let region = Region::new(GLOBAL);
+            let started = Instant::now();
+            s.run(n);
+            let elapsed = started.elapsed();
+            let allocations = region.change().allocations as f64;
+            out.push((elapsed.as_nanos() as f64 / n as f64, allocations / n as f64));
+        }
+    }
+
+    let rows: Vec<Row> = scenarios
+        .iter()
+        .zip(&samples)
+        .map(|(s, samples)| Row::of(s.name(), samples))
+        .collect();
+    print_table(&rows);
+    drop(server);
+}
+
+/// A way of sending `GET /1/members/me` repeatedly.
+trait Scenario {
+    fn name(&self) -> String;
+    /// Sends `n` requests, checking each answer.
+    fn run(&mut self, n: usize);
+    /// Batch multiplier (concurrent scenarios send more per batch).
+    fn scale(&self) -> usize {
+        1
+    }
+}
+
+/// What we call: the bare transport with the header set by hand (the transport's own cost),
+/// the client's `execute` with the same prebuilt URI as the raw peers (the client loop's
+/// cost), or `me()` (the convenience path: request built, answer decoded as a `Member`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Transport,
+    Execute,
+    Me,
+}
+
+impl Call {
+    fn label(self, crate_name: &str, transport: &str) -> String {
+        match self {
+            Call::Transport => format!("{transport} alone, header by hand"),
+            Call::Execute => format!("{crate_name} Client::execute"),
+            Call::Me => format!("{crate_name} Client::me (build + decode)"),
+        }
+    }
+}
+
+/// The sandbox under test and what a client needs to call it.
+#[derive(Clone)]
+struct Target {
+    url: http::Uri,
+    credentials: Credentials,
+    /// `Authorization: OAuth oauth_consumer_key="…", oauth_token="…"`, for the raw peers.
+    header: http::HeaderValue,
+}
+
+impl Target {
+    fn of(server: &Server) -> Self {
+        let api = Origin::parse(&server.api_base).expect("an origin");
+        let credentials = Credentials::new(
+            ApiKey::new(&server.key).expect("a key"),
+            Token::new(server.token.clone()).expect("a token"),
+        )
+        .with_api_base(api.clone());
+        let header = format!(
+            "OAuth oauth_consumer_key=\"{}\", oauth_token=\"{}\"",
+            server.key, server.token
+        )
+        .parse()
+        .expect("an ASCII header");
+        Self {
+            url: api.join("/1/members/me").parse().expect("a URI"),
+            credentials,
+            header,
+        }
+    }
+
+    /// A client-side limiter that never binds at these rates but does its full work (the
+    /// default limiter, at Trello's budgets, would pace the benchmark to 10 requests/s).
+    fn limiter() -> RateLimiter {
+        let wide = Limit::new(1_000, Duration::from_millis(1));
+        RateLimiter::new(wide, wide)
+    }
+}
+
+fn current_thread() -> Rc<tokio::runtime::Runtime> {
+    Rc::new(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime"),
+    )
+}
+
+/// hyper-util's pooled client with the header set by hand: the floor for our hyper client.
+struct RawHyper {
+    rt: Rc<tokio::runtime::Runtime>,
+    client: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        Full<Bytes>,
+    >,
+    url: http::Uri,
+    header: http::HeaderValue,
+    in_flight: usize,
+}
+
+impl RawHyper {
+    fn new(target: &Target, in_flight: usize) -> Self {
+        let rt = current_thread();
+        let client = {
+            let _guard = rt.enter();
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http()
+        };
+        Self {
+            rt,
+            client,
+            url: target.url.clone(),
+            header: target.header.clone(),
+            in_flight,
+        }
+    }
+
+    async fn one(
+        client: &hyper_util::client::legacy::Client<
+            hyper_util::client::legacy::connect::HttpConnector,
+            Full<Bytes>,
+        >,
+        url: &http::Uri,
+        header: &http::HeaderValue,
+    ) {
+        let request = http::Request::get(url.clone())
+            .header(http::header::AUTHORIZATION, header.clone())
+            .body(Full::new(Bytes::new()))
+            .expect("a request");
+        let response = client.request(request).await.expect("a response");
+        assert_eq!(response.status(), 200);
+        let body = response.into_body().collect().await.expect("a body");
+        assert!(!body.to_bytes().is_empty());
+    }
+}
+
+impl Scenario for RawHyper {
+    fn name(&self) -> String {
+        match self.in_flight {
+            1 => "hyper-util raw".into(),
+            n => format!("hyper-util raw, {n} in flight"),
+        }
+    }
+
+    fn scale(&self) -> usize {
+        if self.in_flight > 1 {
+            4
+        } else {
+            1
+        }
+    }
+
+    fn run(&mut self, n: usize) {
+        let per_task = n.div_ceil(self.in_flight);
+        self.rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..self.in_flight {
+                let (client, url, header) =
+                    (self.client.clone(), self.url.clone(), self.header.clone());
+                set.spawn(async move {
+                    for _ in 0..per_task {
+                        Self::one(&client, &url, &header).await;
+                    }
+                });
+            }
+            set.join_all().await;
+        });
+    }
+}
+
+/// Our hyper [`Client`](trello_auth_hyper::Client): placement, limiter, classification, retry
+/// bookkeeping on top of the same hyper-util client.
+struct OurHyper {
+    rt: Rc<tokio::runtime::Runtime>,
+    client: trello_auth_hyper::Client,
+    transport: trello_auth_hyper::HyperTransport,
+    target: Rc<Target>,
+    in_flight: usize,
+    call: Call,
+}
+
+impl OurHyper {
+    fn new(target: &Target, in_flight: usize, call: Call) -> Self {
+        let rt = current_thread();
+        let (client, transport) = {
+            let _guard = rt.enter();
+            let transport = trello_auth_hyper::HyperTransport::new();
+            let client = trello_auth_hyper::Client::builder()
+                .credentials(target.credentials.clone())
+                .rate_limiter(Some(Target::limiter()))
+                .transport(transport.clone())
+                .build();
+            (client, transport)
+        };
+        Self {
+            rt,
+            client,
+            transport,
+            target: Rc::new(target.clone()),
+            in_flight,
+            call,
+        }
+    }
+}
+
+impl Scenario for OurHyper {
+    fn name(&self) -> String {
+        let name = self.call.label("trello-auth-hyper", "HyperTransport");
+        match self.in_flight {
+            1 => name,
+            n => format!("{name}, {n} in flight"),
+        }
+    }
+
+    fn scale(&self) -> usize {
+        if self.in_flight > 1 {
+            4
+        } else {
+            1
+        }
+    }
+
+    fn run(&mut self, n: usize) {
+        let per_task = n.div_ceil(self.in_flight);
+        let call = self.call;
+        self.rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..self.in_flight {
+                let (client, transport) = (self.client.clone(), self.transport.clone());
+                let (url, header) = (self.target.url.clone(), self.target.header.clone());
+                set.spawn(async move {
+                    for _ in 0..per_task {
+                        let response = match call {
+                            Call::Transport => {
+                                let request = http::Request::get(url.clone())
+                                    .header(http::header::AUTHORIZATION, header.clone())
+                                    .body(Vec::new())
+                                    .expect("a request");
+                                transport.send(request).await.expect("a response")
+                            }
+                            Call::Execute => {
+                                let request = http::Request::get(url.clone())
+                                    .body(Vec::new())
+                                    .expect("a request");
+                                client.execute(request).await.expect("a response")
+                            }
+                            Call::Me => {
+                                client.me().await.expect("a member");
+                                continue;
+                            }
+                        };
+                        assert_eq!(response.status(), 200);
+                        assert!(!response.body().is_empty());
+                    }
+                });
+            }
+            set.join_all().await;
+        });
+    }
+}
+
+/// A ureq agent with the header set by hand: the floor for our ureq client.
+struct RawUreq {
+    agent: ureq::Agent,
+    url: String,
+    header: String,
+}
+
+impl RawUreq {
+    fn new(target: &Target) -> Self {
+        Self {
+            agent: ureq::Agent::new_with_defaults(),
+            url: target.url.to_string(),
+            header: target.header.to_str().expect("ASCII").to_owned(),
+        }
+    }
+}
+
+impl Scenario for RawUreq {
+    fn name(&self) -> String {
+        "ureq raw".into()
+    }
+
+    fn run(&mut self, n: usize) {
+        for _ in 0..n {
+            let mut response = self
+                .agent
+                .get(&self.url)
+                .header("authorization", &self.header)
+                .call()
+                .expect("a response");
+            assert_eq!(response.status(), 200);
+            let body = response.body_mut().read_to_vec().expect("a body");
+            assert!(!body.is_empty());
+        }
+    }
+}
+
+/// Our ureq [`Client`](trello_auth_ureq::Client).
+struct OurUreq {
+    client: trello_auth_ureq::Client,
+    transport: trello_auth_ureq::UreqTransport,
+    target: Target,
+    call: Call,
+}
+
+impl OurUreq {
+    fn new(target: &Target, call: Call) -> Self {
+        let transport = trello_auth_ureq::UreqTransport::new();
+        Self {
+            client: trello_auth_ureq::Client::builder()
+                .credentials(target.credentials.clone())
+                .rate_limiter(Some(Target::limiter()))
+                .transport(transport.clone())
+                .build(),
+            transport,
+            target: target.clone(),
+            call,
+        }
+    }
+}
+
+impl Scenario for OurUreq {
+    fn name(&self) -> String {
+        self.call.label("trello-auth-ureq", "UreqTransport")
+    }
+
+    fn run(&mut self, n: usize) {
+        for _ in 0..n {
+            let response = match self.call {
+                Call::Transport => {
+                    let request = http::Request::get(self.target.url.clone())
+                        .header(http::header::AUTHORIZATION, self.target.header.clone())
+                        .body(Vec::new())
+                        .expect("a request");
+                    self.transport.send(request).expect("a response")
+                }
+                Call::Execute => {
+                    let request = http::Request::get(self.target.url.clone())
+                        .body(Vec::new())
+                        .expect("a request");
+                    self.client.execute(request).expect("a response")
+                }
+                Call::Me => {
+                    self.client.me().expect("a member");
+                    continue;
+                }
+            };
+            assert_eq!(response.status(), 200);
+            assert!(!response.body().is_empty());
+        }
+    }
+}
+
+/// One scenario's summary.
+struct Row {
+    name: String,
+    median_ns: f64,
+    min_ns: f64,
+    allocations: f64,
+}
+
+impl Row {
+    fn of(name: String, samples: &[(f64, f64)]) -> Self {
+        let mut times: Vec<f64> = samples.iter().map(|s| s.0).collect();
+        times.sort_by(f64::total_cmp);
+        let mut allocs: Vec<f64> = samples.iter().map(|s| s.1).collect();
+        allocs.sort_by(f64::total_cmp);
+        Self {
+            name,
+            median_ns: times[times.len() / 2],
+            min_ns: times[0],
+            allocations: allocs[allocs.len() / 2],
+        }
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    let raw = |prefix: &str, concurrent: bool| {
+        rows.iter()
+            .find(|r| r.name.starts_with(prefix) && r.name.contains("in flight") == concurrent)
+            .map(|r| r.median_ns)
+    };
+    println!();
+    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw | allocs/req |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for r in rows {
+        let concurrent = r.name.contains("in flight");
+        let peer = if r.name.to_ascii_lowercase().contains("hyper") {
+            raw("hyper-util raw", concurrent)
+        } else {
+            raw("ureq raw", concurrent)
+        };
+        let ratio = peer.map_or("".into(), |p| {
+            let overhead = (r.median_ns / p - 1.0) * 100.0;
+            if r.name.contains("raw") {
+                "baseline".into()
+            } else {
+                format!("{overhead:+.1}%")
+            }
+        });
+        println!(
+            "| {} | {:.1} | {:.1} | {:.0} | {} | {:.1} |",
+            r.name,
+            r.median_ns / 1000.0,
+            r.min_ns / 1000.0,
+            1e9 / r.median_ns,
+            ratio,
+            r.allocations
+        );
+    }
+    println!();
+}
+
+/// The sandbox in a child process: this binary again, in serve mode.
+struct Server {
+    child: Child,
+    api_base: String,
+    key: String,
+    token: String,
+}
+
+impl Server {
+    fn spawn() -> Self {
+        let exe = std::env::current_exe().expect("this binary's path");
+        let mut child = Command::new(exe)
+            .env(SERVE_ENV, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the sandbox process starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the sandbox's first line");
+        let mut parts = line.split_whitespace().map(str::to_owned);
+        let (Some(api_base), Some(key), Some(token)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("unexpected sandbox line: {line:?}");
+        };
+        Self {
+            child,
+            api_base,
+            key,
+            token,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Closing stdin tells the child to exit.
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// Serve mode: a plain-HTTP sandbox with budgets the benchmark cannot spend, until stdin
+/// closes.
+fn serve() {
+    let sandbox = trello_auth_sandbox::Sandbox::builder()
+        .rate_limits(trello_auth_sandbox::RateLimits::new(
+            u32::MAX,
+            u32::MAX,
+            Duration::from_secs(10),
+        ))
+        .worker_threads(1)
+        .start_blocking()
+        .expect("the sandbox starts");
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "{} {} {}",
+        sandbox.api_base(),
+        sandbox.app().key,
+        sandbox.token()
+    )
+    .and_then(|()| out.flush())
+    .expect("stdout");
+    let mut rest = String::new();
+    while std::io::stdin().read_line(&mut rest).is_ok_and(|n| n > 0) {}
+    drop(sandbox);
+}
