@@ -1,0 +1,79 @@
+"""trello_auth: get, use, check and revoke Trello API credentials, correctly (SPEC.md), safely
+(no token or secret in a repr, a message or a log line) and fast (the work is done in Rust).
+
+::
+
+    import trello_auth as ta
+
+    url = ta.authorize_url(key, scope=("read", "write"), expiration="1day", name="My App",
+                           callback_method="fragment", return_url="http://localhost:8080/cb")
+    token = ta.parse_fragment(redirected_to)          # raises ta.AuthorizationDenied on Deny
+    client = ta.Client(key, token)                    # blocking; releases the GIL during I/O
+    client.me(); client.token_info(); client.revoke()
+    ta.classify(401, "invalid token").action          # 'reauthorize'
+
+Submodules: :mod:`trello_auth.oauth1` (signing and the three-legged flow),
+:mod:`trello_auth.adapters` (``requests`` and ``httpx`` auth), :mod:`trello_auth.sandbox` (an
+in-process Trello look-alike for tests, with a pytest fixture), :mod:`trello_auth.errors`.
+"""
+
+from __future__ import annotations
+
+from . import adapters, errors, oauth1, sandbox
+from ._trello_auth import (
+    Client,
+    Credentials,
+    Verdict,
+    __version__,
+    authorize_url,
+    classify,
+    parse_fragment,
+    parse_pasted_token,
+    parse_post_message,
+)
+from .errors import (
+    ApiError,
+    AuthorizationDenied,
+    CaptureError,
+    ConfigError,
+    KeyRejected,
+    OAuthError,
+    PermissionDenied,
+    PlacementError,
+    RateLimited,
+    TokenExpired,
+    TokenRejected,
+    TokenRevoked,
+    TransportError,
+    TrelloAuthError,
+)
+
+__all__ = [
+    "ApiError",
+    "AuthorizationDenied",
+    "CaptureError",
+    "Client",
+    "ConfigError",
+    "Credentials",
+    "KeyRejected",
+    "OAuthError",
+    "PermissionDenied",
+    "PlacementError",
+    "RateLimited",
+    "TokenExpired",
+    "TokenRejected",
+    "TokenRevoked",
+    "TransportError",
+    "TrelloAuthError",
+    "Verdict",
+    "__version__",
+    "adapters",
+    "authorize_url",
+    "classify",
+    "errors",
+    "oauth1",
+    "parse_fragment",
+    "parse_pasted_token",
+    "parse_post_message",
+    "sandbox",
+]

@@ -1,0 +1,223 @@
+"""Type stubs of the native module trello_auth._trello_auth (checked by mypy.stubtest)."""
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional, Union, final
+
+__version__: str
+
+_Text = Union[str, bytes]
+_Headers = Union[Mapping[str, _Text], Mapping[bytes, _Text], Iterable[tuple[_Text, _Text]]]
+
+def authorize_url(
+    key: str,
+    *,
+    scope: Optional[Union[str, Iterable[str]]] = None,
+    expiration: str = "30days",
+    name: Optional[str] = None,
+    callback_method: Optional[str] = None,
+    return_url: Optional[str] = None,
+    base_url: Optional[str] = None,
+) -> str: ...
+def parse_fragment(fragment_or_url: str) -> str: ...
+def parse_post_message(
+    origin: str, data: Union[str, bytes, bytearray], *, trusted_origin: Optional[str] = None
+) -> str: ...
+def parse_pasted_token(text: str) -> str: ...
+@final
+class Credentials:
+    def __new__(cls, key: str, token: str, *, api_base: str = "https://api.trello.com") -> Credentials: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def token(self) -> str: ...
+    @property
+    def api_base(self) -> str: ...
+    def authorization_header(self) -> str: ...
+    def query_params(self) -> dict[str, str]: ...
+    def apply_to_body(self, body: Mapping[str, Any]) -> dict[str, Any]: ...
+    def authorize(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Optional[_Headers] = None,
+        body: Optional[Union[str, bytes, bytearray]] = None,
+        placement: str = "header",
+    ) -> tuple[str, str, dict[str, str], bytes]: ...
+    def header_for(self, url: str) -> str: ...
+
+def classify(
+    status: int, body: Optional[Union[str, bytes, bytearray]], headers: Optional[_Headers] = None
+) -> Verdict: ...
+@final
+class Verdict:
+    @property
+    def kind(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def retry_after(self) -> Optional[float]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def limit(self) -> Optional[str]: ...
+    @property
+    def status(self) -> int: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        key: str,
+        token: str,
+        *,
+        base_url: str = "https://api.trello.com",
+        placement: str = "header",
+        timeout: Optional[float] = 30.0,
+        max_retries: int = 3,
+        ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+        backoff: float = 0.5,
+        rate_limit: bool = True,
+        app_secret: Optional[str] = None,
+        token_secret: Optional[str] = None,
+    ) -> Client: ...
+    def get(self, path: str, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None) -> Any: ...
+    def delete(
+        self, path: str, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None
+    ) -> Any: ...
+    def post(
+        self, path: str, json: Any = None, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None
+    ) -> Any: ...
+    def put(
+        self, path: str, json: Any = None, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None
+    ) -> Any: ...
+    def me(self) -> Any: ...
+    def token_info(self) -> Any: ...
+    def revoke(self) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+
+def sign(
+    method: str,
+    url: str,
+    *,
+    consumer_key: str,
+    consumer_secret: str,
+    token: Optional[str] = None,
+    token_secret: Optional[str] = None,
+    body: Optional[Union[str, bytes, bytearray]] = None,
+    nonce: str,
+    timestamp: Union[int, str],
+    callback: Optional[str] = None,
+    verifier: Optional[str] = None,
+    include_version: bool = True,
+    content_type: Optional[str] = "application/x-www-form-urlencoded",
+) -> str: ...
+def signature(
+    method: str,
+    url: str,
+    *,
+    consumer_key: str,
+    consumer_secret: str,
+    token: Optional[str] = None,
+    token_secret: Optional[str] = None,
+    body: Optional[Union[str, bytes, bytearray]] = None,
+    nonce: str,
+    timestamp: Union[int, str],
+    callback: Optional[str] = None,
+    verifier: Optional[str] = None,
+    include_version: bool = True,
+    content_type: Optional[str] = "application/x-www-form-urlencoded",
+) -> Signature: ...
+@final
+class Signature:
+    @property
+    def base_string(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def authorization(self) -> str: ...
+    @property
+    def params(self) -> dict[str, str]: ...
+
+@final
+class Flow:
+    def __new__(
+        cls,
+        key: str,
+        app_secret: str,
+        *,
+        callback: str = "oob",
+        auth_base: str = "https://trello.com",
+        ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+        timeout: Optional[float] = 30.0,
+    ) -> Flow: ...
+    def authorize_url(
+        self, *, name: Optional[str] = None, scope: str = "read", expiration: str = "30days"
+    ) -> str: ...
+    def finish(self, callback: str) -> AccessToken: ...
+
+@final
+class AccessToken:
+    @property
+    def token(self) -> str: ...
+    @property
+    def token_secret(self) -> str: ...
+
+@final
+class _Sandbox:
+    def __new__(
+        cls,
+        *,
+        tls: bool = False,
+        rate_limits: Optional[tuple[int, int, float]] = None,
+        allowed_origins: Optional[list[str]] = None,
+        worker_threads: int = 2,
+    ) -> _Sandbox: ...
+    @property
+    def api_base(self) -> str: ...
+    @property
+    def auth_base(self) -> str: ...
+    @property
+    def storage_base(self) -> str: ...
+    @property
+    def ca_pem(self) -> Optional[str]: ...
+    @property
+    def app_key(self) -> str: ...
+    @property
+    def app_secret(self) -> str: ...
+    @property
+    def app_name(self) -> str: ...
+    @property
+    def token(self) -> str: ...
+    @property
+    def member(self) -> dict[str, str]: ...
+    @property
+    def fixtures(self) -> dict[str, str]: ...
+    @property
+    def running(self) -> bool: ...
+    def mint_token(
+        self, *, scope: str = "read,write", expiration: str = "never", expires_in: Optional[float] = None
+    ) -> str: ...
+    def revoke_token(self, token: str) -> bool: ...
+    def advance_clock(self, seconds: float) -> None: ...
+    def now(self) -> int: ...
+    def inject_fault(
+        self,
+        path: str,
+        *,
+        count: int = 1,
+        status: Optional[int] = None,
+        latency: Optional[float] = None,
+        close: bool = False,
+        method: Optional[str] = None,
+        exact: bool = False,
+    ) -> None: ...
+    def clear_faults(self) -> None: ...
+    def requests(self) -> list[dict[str, Any]]: ...
+    def storage_requests(self) -> list[dict[str, Any]]: ...
+    def clear_requests(self) -> None: ...
+    def close(self) -> None: ...

@@ -1,0 +1,161 @@
+"""The exception tree of trello_auth: the one place where every error of the Rust core gets its
+Python class (the native module imports this module and raises these classes).
+
+Every exception carries ``.code``, the stable snake_case name of VECTORS.md (``"denied"``,
+``"insecure_scheme"``, ``"token_rejected"``, ...), and also subclasses the builtin a Python user
+expects: ``PermissionError`` for rejected credentials, ``ValueError`` for bad input,
+``ConnectionError`` for transport failures. No message ever contains a token or a secret.
+
+::
+
+    TrelloAuthError
+    ├── TokenRejected (PermissionError)      401 invalid/expired token: re-authorize
+    │   ├── TokenRevoked                     reason "invalid"
+    │   └── TokenExpired                     reason "expired"
+    ├── KeyRejected (PermissionError)        401 invalid key: fix the configured key
+    ├── PermissionDenied (PermissionError)   other 401s: scope or placement
+    ├── RateLimited                          429 after the allowed retries
+    ├── ApiError                             404, 400, 403, 5xx, unexpected statuses, bad JSON
+    ├── AuthorizationDenied                  the user clicked Deny (not malformed input)
+    ├── CaptureError (ValueError)            the token could not be read from a delivery
+    ├── ConfigError (ValueError)             an invalid key, URL, scope, argument value, ...
+    ├── PlacementError (ValueError)          credentials refused on this request (SPEC S3)
+    ├── OAuthError                           an OAuth 1.0a step failed
+    └── TransportError (ConnectionError)     the request could not be sent or answered
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ApiError",
+    "AuthorizationDenied",
+    "CaptureError",
+    "ConfigError",
+    "KeyRejected",
+    "OAuthError",
+    "PermissionDenied",
+    "PlacementError",
+    "RateLimited",
+    "TokenExpired",
+    "TokenRejected",
+    "TokenRevoked",
+    "TransportError",
+    "TrelloAuthError",
+]
+
+
+class TrelloAuthError(Exception):
+    """Base of every trello_auth error. ``code`` is VECTORS.md's name for what went wrong."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        # One positional argument only: OSError subclasses read two as (errno, strerror).
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class TokenRejected(TrelloAuthError, PermissionError):
+    """401 ``invalid token`` or ``expired token`` (SPEC S4.1): send the user through the
+    authorize flow again; retrying with this token cannot work. ``reason`` is ``"invalid"`` or
+    ``"expired"``."""
+
+    code = "token_rejected"
+    reason: str = "invalid"
+
+
+class TokenRevoked(TokenRejected):
+    """The token was revoked, deleted or never existed (401 ``invalid token``)."""
+
+    reason = "invalid"
+
+
+class TokenExpired(TokenRejected):
+    """The token is past its expiration (401 ``expired token``)."""
+
+    reason = "expired"
+
+
+class KeyRejected(TrelloAuthError, PermissionError):
+    """401 ``invalid key`` (SPEC S4.1): the API key is missing or wrong; fix the configuration."""
+
+    code = "key_rejected"
+
+
+class PermissionDenied(TrelloAuthError, PermissionError):
+    """Another 401 (SPEC S4.1): the token's scope or the credentials' placement does not grant
+    this call. ``reason`` names which 401 Trello sent."""
+
+    code = "permission_denied"
+    reason: str = "other"
+
+
+class RateLimited(TrelloAuthError):
+    """429 (SPEC S4.3) still after the allowed retries. ``limit`` names the spent budget
+    (``token``, ``key``, ``member``, ``database``, ``other``); ``retry_after`` is the server's
+    hint in seconds, or ``None``."""
+
+    code = "rate_limited"
+    limit: str = "other"
+    retry_after: float | None = None
+
+
+class ApiError(TrelloAuthError):
+    """Trello answered with a failure that is not about credentials: ``not_found``,
+    ``bad_request``, ``forbidden``, ``server_error`` (after the allowed retries), ``unexpected``
+    (a redirect where JSON was expected), or ``decode`` (a success that is not JSON).
+    ``status`` is the HTTP status, or ``None`` for ``decode``."""
+
+    code = "unexpected"
+    status: int | None = None
+
+
+class AuthorizationDenied(TrelloAuthError):
+    """The user clicked Deny on the consent page (SPEC S1.4), or refused the OAuth 1.0a
+    authorization. Not malformed input: tell the user and offer to ask again. ``message`` is
+    Trello's text (e.g. ``Token request rejected``)."""
+
+    code = "denied"
+    message: str = ""
+
+
+class CaptureError(TrelloAuthError, ValueError):
+    """The token could not be taken from what was delivered or pasted: ``malformed``,
+    ``empty``, ``wrong_origin``, ``looks_like_key``, ``looks_like_url`` (VECTORS.md)."""
+
+    code = "malformed"
+
+
+class ConfigError(TrelloAuthError, ValueError):
+    """A configured value is invalid: ``invalid_key``, ``unknown_scope``, ``insecure_scheme``
+    (an http:// base to a non-loopback host), ``invalid_argument`` (a Python argument out of
+    range), ... (VECTORS.md)."""
+
+    code = "invalid_argument"
+
+
+class PlacementError(TrelloAuthError, ValueError):
+    """The credentials were not placed on a request (SPEC S3): ``insecure_scheme``,
+    ``foreign_host``, ``body_not_allowed``, ``credentials_present``, ``unsupported_body``."""
+
+    code = "credentials_present"
+
+
+class OAuthError(TrelloAuthError):
+    """An OAuth 1.0a step failed (SPEC S6): ``http_status``, ``token_mismatch``,
+    ``missing_verifier``, ``invalid_callback``, ... The message says what to do."""
+
+    code = "invalid_request"
+
+
+class TransportError(TrelloAuthError, ConnectionError):
+    """The request could not be sent or its answer not received, after the allowed retries.
+    ``code`` is ``"transport"``; ``kind`` is ``connect``, ``timeout``, ``tls``, ``io``,
+    ``protocol``, ``refused`` or ``other``."""
+
+    code = "transport"
+    kind: str = "other"

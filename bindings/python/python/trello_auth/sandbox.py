@@ -1,0 +1,228 @@
+"""A Trello look-alike on loopback for tests, running in this process (the Rust sandbox on its
+own threads): the consent page, fragment and postMessage delivery, tokens with scope and
+expiry, ``/1/members/me``, the token resource with revocation, 429s, OAuth 1.0a, and admin
+helpers to advance its clock, mint tokens and inject faults.
+
+::
+
+    import trello_auth as ta
+    from trello_auth.sandbox import Sandbox
+
+    with Sandbox() as sb:
+        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base)
+        assert client.me()["id"] == sb.member["id"]
+
+With ``Sandbox(tls=True)`` the bases are ``https://`` and ``sb.ca_file`` is a PEM file to trust
+(``ta.Client(..., ca_file=sb.ca_file)``, ``requests.get(..., verify=sb.ca_file)``).
+
+pytest: this module also defines a ``sandbox`` fixture (a fresh sandbox per test). Use it with
+``pytest_plugins = ["trello_auth.sandbox"]`` in your ``conftest.py``, or
+``from trello_auth.sandbox import sandbox`` in a test module.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Any, Optional
+
+from ._trello_auth import _Sandbox
+
+__all__ = ["Sandbox", "sandbox"]
+
+
+class Sandbox:
+    """A running sandbox; a context manager that stops it on exit (``close()`` does too).
+
+    ``rate_limits`` is ``(key_max, token_max, window_seconds)`` (Trello: 300, 100, 10 s);
+    ``allowed_origins`` replaces the default app's allowed origins for ``return_url`` and OAuth
+    callbacks (default ``http://localhost:8080`` and ``http://127.0.0.1:8080``).
+    """
+
+    def __init__(
+        self,
+        *,
+        tls: bool = False,
+        rate_limits: Optional[tuple[int, int, float]] = None,
+        allowed_origins: Optional[Sequence[str]] = None,
+        worker_threads: int = 2,
+    ) -> None:
+        origins = list(allowed_origins) if allowed_origins is not None else None
+        self._native = _Sandbox(
+            tls=tls,
+            rate_limits=rate_limits,
+            allowed_origins=origins,
+            worker_threads=worker_threads,
+        )
+        self._ca_file: Optional[str] = None
+        pem = self._native.ca_pem
+        if pem is not None:
+            fd, path = tempfile.mkstemp(prefix="trello-auth-sandbox-ca-", suffix=".pem")
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(pem)
+            self._ca_file = path
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stops the server, waits for its threads and removes the CA file (idempotent)."""
+        self._native.close()
+        if self._ca_file is not None:
+            try:
+                os.unlink(self._ca_file)
+            except FileNotFoundError:
+                pass
+            self._ca_file = None
+
+    @property
+    def api_base(self) -> str:
+        """The REST origin, like ``https://api.trello.com`` (``http://127.0.0.1:PORT``)."""
+        return self._native.api_base
+
+    @property
+    def auth_base(self) -> str:
+        """The authorize origin, like ``https://trello.com`` (the same server)."""
+        return self._native.auth_base
+
+    @property
+    def storage_base(self) -> str:
+        """The origin attachment downloads redirect to."""
+        return self._native.storage_base
+
+    @property
+    def app_key(self) -> str:
+        """The default app's API key."""
+        return self._native.app_key
+
+    @property
+    def app_secret(self) -> str:
+        """The default app's secret (the OAuth 1.0a consumer secret)."""
+        return self._native.app_secret
+
+    @property
+    def app_name(self) -> str:
+        """The default app's name, shown on the consent page."""
+        return self._native.app_name
+
+    @property
+    def token(self) -> str:
+        """A ``read,write`` token of the default member that never expires."""
+        return self._native.token
+
+    @property
+    def ca_file(self) -> Optional[str]:
+        """A PEM file with the CA to trust when ``tls=True``; ``None`` without TLS."""
+        return self._ca_file
+
+    @property
+    def ca_pem(self) -> Optional[str]:
+        """The CA certificate (PEM) when ``tls=True``; ``None`` without TLS."""
+        return self._native.ca_pem
+
+    @property
+    def member(self) -> dict[str, str]:
+        """The default member: ``id``, ``username``, ``full_name``."""
+        return self._native.member
+
+    @property
+    def fixtures(self) -> dict[str, str]:
+        """The default member's ``board_id``, ``list_id``, ``card_id``, ``attachment_id`` and
+        ``attachment_name``."""
+        return self._native.fixtures
+
+    @property
+    def running(self) -> bool:
+        """Whether the server still runs."""
+        return self._native.running
+
+    def mint_token(
+        self,
+        *,
+        scope: str = "read,write",
+        expiration: str = "never",
+        expires_in: Optional[float] = None,
+    ) -> str:
+        """A new token of the default member: ``scope`` like ``read,write``, ``expiration`` one
+        of ``1hour``, ``1day``, ``30days``, ``never``, or ``expires_in`` seconds of sandbox
+        time."""
+        return self._native.mint_token(scope=scope, expiration=expiration, expires_in=expires_in)
+
+    def revoke_token(self, token: str) -> bool:
+        """Revokes ``token`` as ``DELETE /1/tokens/{token}`` would; ``False`` if unknown."""
+        return self._native.revoke_token(token)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the sandbox clock forward: token expiry, OAuth timestamps, rate windows."""
+        self._native.advance_clock(seconds)
+
+    def now(self) -> int:
+        """The sandbox clock in seconds since 1970."""
+        return self._native.now()
+
+    def inject_fault(
+        self,
+        path: str,
+        *,
+        count: int = 1,
+        status: Optional[int] = None,
+        latency: Optional[float] = None,
+        close: bool = False,
+        method: Optional[str] = None,
+        exact: bool = False,
+    ) -> None:
+        """Arms a fault for the next ``count`` requests whose path starts with ``path`` (equals
+        it with ``exact=True``): answer ``status``, wait ``latency`` seconds first, or
+        ``close`` the connection mid-response."""
+        self._native.inject_fault(
+            path,
+            count=count,
+            status=status,
+            latency=latency,
+            close=close,
+            method=method,
+            exact=exact,
+        )
+
+    def clear_faults(self) -> None:
+        """Disarms every fault."""
+        self._native.clear_faults()
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The requests received so far, every credential redacted."""
+        return self._native.requests()
+
+    def storage_requests(self) -> list[dict[str, Any]]:
+        """The requests that reached the storage origin."""
+        return self._native.storage_requests()
+
+    def clear_requests(self) -> None:
+        """Forgets the recorded requests."""
+        self._native.clear_requests()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(api_base={self.api_base!r}, tls={self._ca_file is not None})"
+
+
+def _sandbox_fixture() -> Iterator[Sandbox]:
+    """A fresh sandbox for one test, stopped afterwards."""
+    with Sandbox() as sb:
+        yield sb
+
+
+try:
+    import pytest as _pytest
+except ImportError:  # pragma: no cover - pytest is optional
+    sandbox: Any = None
+else:
+    sandbox = _pytest.fixture(name="sandbox")(_sandbox_fixture)

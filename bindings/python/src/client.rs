@@ -1,0 +1,332 @@
+//! `Client`: blocking Trello calls from Python over the ureq client (placement, rate limiter,
+//! classification, retries and backoff all in Rust), releasing the GIL while it waits.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyString};
+use trello_auth_core::client::ClientError;
+use trello_auth_core::oauth1::{Consumer, TokenCredentials};
+use trello_auth_core::{
+    token, ApiKey, AppSecret, Credentials, Origin, Placement, Request, RetryPolicy, Token,
+    TokenSecret, TRELLO_API,
+};
+use trello_auth_ureq::UreqTransport;
+
+use crate::convert::type_error;
+use crate::errors;
+
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// A blocking Trello client. Safe to share between threads; every call releases the GIL while
+/// it sends, waits and sleeps between retries.
+#[pyclass(frozen, module = "trello_auth._trello_auth")]
+#[derive(Debug)]
+pub struct Client {
+    inner: trello_auth_ureq::Client,
+    api: Origin,
+    token: Token,
+    placement: &'static str,
+    oauth1: bool,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        key, token, *, base_url = TRELLO_API, placement = "header", timeout = Some(30.0),
+        max_retries = 3, ca_file = None, backoff = 0.5, rate_limit = true, app_secret = None,
+        token_secret = None,
+    ))]
+    fn new(
+        py: Python<'_>,
+        key: &str,
+        token: &str,
+        base_url: &str,
+        placement: &str,
+        timeout: Option<f64>,
+        max_retries: i64,
+        ca_file: Option<PathBuf>,
+        backoff: f64,
+        rate_limit: bool,
+        app_secret: Option<&str>,
+        token_secret: Option<&str>,
+    ) -> PyResult<Self> {
+        let key = ApiKey::new(key).map_err(|e| errors::config(py, "key", &e))?;
+        let token = Token::new(token).map_err(|e| errors::config(py, "token", &e))?;
+        let api = Origin::parse(base_url).map_err(|e| errors::config(py, "base_url", &e))?;
+        let placement: Placement = placement.parse().map_err(|e| errors::placement(py, &e))?;
+        let retries = u32::try_from(max_retries)
+            .ok()
+            .filter(|n| *n <= 100)
+            .ok_or_else(|| errors::invalid_argument(py, "max_retries", "expected 0 to 100"))?;
+        let backoff = seconds(py, "backoff", backoff)?;
+        let mut transport = UreqTransport::builder();
+        if let Some(t) = timeout {
+            let t = seconds(py, "timeout", t)?;
+            transport = transport.connect_timeout(t).io_timeout(t);
+        } else {
+            transport = transport.no_timeout();
+        }
+        if let Some(path) = ca_file {
+            let pem = std::fs::read_to_string(&path).map_err(|e| {
+                errors::invalid_argument(py, "ca_file", &format!("cannot read the file: {e}"))
+            })?;
+            transport = transport.add_root_certificate_pem(&pem);
+        }
+        let transport = transport.build().map_err(|e| errors::client(py, &e))?;
+        let mut builder = trello_auth_ureq::Client::builder()
+            .api_base(api.clone())
+            .transport(transport)
+            .retry_policy(
+                RetryPolicy::default()
+                    .with_max_retries(retries)
+                    .with_base(backoff),
+            );
+        if !rate_limit {
+            builder = builder.rate_limiter(None);
+        }
+        let oauth1 = app_secret.is_some();
+        builder = match app_secret {
+            Some(secret) => {
+                let secret =
+                    AppSecret::new(secret).map_err(|e| errors::config(py, "app_secret", &e))?;
+                let consumer = Consumer::new(key.as_str(), secret);
+                let access = TokenCredentials::new(
+                    token.clone(),
+                    TokenSecret::new(token_secret.unwrap_or_default()),
+                );
+                builder.oauth1(consumer, access)
+            }
+            None => builder
+                .credentials(Credentials::new(key, token.clone()).with_api_base(api.clone()))
+                .placement(placement),
+        };
+        Ok(Self {
+            inner: builder.build(),
+            api,
+            token,
+            placement: placement.as_str(),
+            oauth1,
+        })
+    }
+
+    /// `GET path` (such as `/1/boards/{id}`), `params` added to the query; the parsed JSON.
+    #[pyo3(signature = (path, *, params = None))]
+    fn get(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.call(py, http::Method::GET, path, params, None)
+    }
+
+    /// `DELETE path`; the parsed JSON (`None` for an empty body).
+    #[pyo3(signature = (path, *, params = None))]
+    fn delete(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.call(py, http::Method::DELETE, path, params, None)
+    }
+
+    /// `POST path` with `json` as the JSON body (none when `None`); the parsed JSON.
+    #[pyo3(signature = (path, json = None, *, params = None))]
+    fn post(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        json: Option<&Bound<'_, PyAny>>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let body = json_body(py, json)?;
+        self.call(py, http::Method::POST, path, params, body)
+    }
+
+    /// `PUT path` with `json` as the JSON body (none when `None`); the parsed JSON.
+    #[pyo3(signature = (path, json = None, *, params = None))]
+    fn put(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        json: Option<&Bound<'_, PyAny>>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let body = json_body(py, json)?;
+        self.call(py, http::Method::PUT, path, params, body)
+    }
+
+    /// `GET /1/members/me` (SPEC S5): the member behind the credentials.
+    fn me(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.send(py, token::members_me(&self.api))
+    }
+
+    /// `GET /1/tokens/{token}` (SPEC S5): the token's scope, member and expiry.
+    fn token_info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.send(py, token::token_info(&self.api, &self.token))
+    }
+
+    /// `DELETE /1/tokens/{token}` (SPEC S5): revokes the token; later calls raise
+    /// `TokenRevoked`.
+    fn revoke(&self, py: Python<'_>) -> PyResult<()> {
+        self.send(py, token::revoke(&self.api, &self.token))
+            .map(drop)
+    }
+
+    /// The API origin calls go to.
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.api.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        let auth = if self.oauth1 {
+            "oauth1"
+        } else {
+            self.placement
+        };
+        format!("Client(base_url='{}', auth='{auth}')", self.api.as_str())
+    }
+}
+
+impl Client {
+    fn call(
+        &self,
+        py: Python<'_>,
+        method: http::Method,
+        path: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        body: Option<Vec<u8>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = self.request(py, method, path, params, body)?;
+        self.send(py, request)
+    }
+
+    /// A request for `path` on the API origin, as the core's `Session::request` builds it
+    /// (which the ureq client does not expose for untyped bodies).
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: http::Method,
+        path: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        body: Option<Vec<u8>>,
+    ) -> PyResult<Request> {
+        if !path.starts_with('/') || path.starts_with("//") {
+            return Err(errors::invalid_argument(
+                py,
+                "path",
+                "must start with a single '/', as in /1/members/me",
+            ));
+        }
+        if path.contains('#') {
+            return Err(errors::invalid_argument(py, "path", "has a fragment"));
+        }
+        let mut target = self.api.join(path);
+        if let Some(params) = params.filter(|p| !p.is_none()) {
+            let query = query_string(params)?;
+            if !query.is_empty() {
+                target.push(if path.contains('?') { '&' } else { '?' });
+                target.push_str(&query);
+            }
+        }
+        let uri: http::Uri = target.parse().map_err(|_| {
+            errors::invalid_argument(py, "path", "not valid in a URL: percent-encode it")
+        })?;
+        let mut request = Request::new(Vec::new());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        if let Some(bytes) = body {
+            request.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            *request.body_mut() = bytes;
+        }
+        Ok(request)
+    }
+
+    /// Sends through the client's loop with the GIL released; the 2xx body parsed as JSON.
+    fn send(&self, py: Python<'_>, request: Request) -> PyResult<Py<PyAny>> {
+        let outcome = py.detach(|| self.inner.execute(request));
+        let response = outcome.map_err(|e| errors::client(py, &e))?;
+        if !response.status().is_success() {
+            // A redirect: the JSON methods never follow one (SPEC S3.4).
+            let status = response.status().as_u16();
+            return Err(errors::client(py, &ClientError::Unexpected { status }));
+        }
+        let body = response.body();
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(py.None());
+        }
+        let loads = JSON_LOADS.import(py, "json", "loads")?;
+        loads
+            .call1((PyBytes::new(py, body),))
+            .map(Bound::unbind)
+            .map_err(|_| errors::not_json(py))
+    }
+}
+
+/// Seconds as a positive, finite `Duration`.
+fn seconds(py: Python<'_>, argument: &str, value: f64) -> PyResult<Duration> {
+    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(errors::invalid_argument(
+            py,
+            argument,
+            "expected seconds, above 0 and at most 86400",
+        ))
+    }
+}
+
+/// `json` serialized by Python's `json` module (compact), or no body for `None`.
+fn json_body(py: Python<'_>, json: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
+    let Some(json) = json.filter(|j| !j.is_none()) else {
+        return Ok(None);
+    };
+    let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("separators", (",", ":"))?;
+    let text = dumps
+        .call((json,), Some(&kwargs))
+        .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("json: {}", e.value(py))))?;
+    let text = text.cast::<PyString>()?.to_cow()?;
+    Ok(Some(text.as_bytes().to_vec()))
+}
+
+/// `params` (a mapping of names to `str`, `int`, `float` or `bool`) form-encoded.
+fn query_string(params: &Bound<'_, PyAny>) -> PyResult<String> {
+    let items = params
+        .call_method0("items")
+        .map_err(|_| type_error("params", "a mapping", params))?;
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for item in items.try_iter()? {
+        let (name, value): (String, Bound<'_, PyAny>) = item?
+            .extract()
+            .map_err(|_| type_error("params", "a mapping with str names", params))?;
+        let value = if let Ok(b) = value.extract::<bool>() {
+            // Trello reads lower-case booleans.
+            if b { "true" } else { "false" }.to_owned()
+        } else if value.is_instance_of::<PyString>()
+            || value.is_instance_of::<pyo3::types::PyInt>()
+            || value.is_instance_of::<pyo3::types::PyFloat>()
+        {
+            value.str()?.to_cow()?.into_owned()
+        } else {
+            return Err(type_error(
+                "params",
+                "str, int, float or bool values",
+                &value,
+            ));
+        };
+        query.append_pair(&name, &value);
+    }
+    Ok(query.finish())
+}

@@ -1,0 +1,108 @@
+//! Argument conversions shared by the bindings: `str` or `bytes` values, header mappings, and
+//! errors that name the argument (TypeError for a wrong type, ConfigError(ValueError) for a
+//! wrong value).
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+
+use crate::errors;
+
+/// `value` as bytes: a `str` (UTF-8 encoded), `bytes` or `bytearray`; `None` is empty.
+pub fn bytes_arg(value: Option<&Bound<'_, PyAny>>, argument: &str) -> PyResult<Vec<u8>> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    if value.is_none() {
+        Ok(Vec::new())
+    } else if let Ok(s) = value.cast::<PyString>() {
+        Ok(s.to_cow()?.as_bytes().to_vec())
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        Ok(b.as_bytes().to_vec())
+    } else if let Ok(b) = value.cast::<PyByteArray>() {
+        Ok(b.to_vec())
+    } else {
+        Err(type_error(argument, "str or bytes", value))
+    }
+}
+
+/// `value` as text: a `str`, or UTF-8 `bytes`.
+pub fn text_arg(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<String> {
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    let bytes = bytes_arg(Some(value), argument)?;
+    String::from_utf8(bytes)
+        .map_err(|_| errors::invalid_argument(value.py(), argument, "the bytes are not UTF-8"))
+}
+
+/// Header pairs from a mapping (anything with `.items()`, such as a dict, requests'
+/// `CaseInsensitiveDict` or `httpx.Headers`) or an iterable of `(name, value)` pairs; names and
+/// values are `str` or `bytes`. `None` is no headers.
+pub fn headers_arg(
+    value: Option<&Bound<'_, PyAny>>,
+    argument: &str,
+) -> PyResult<Vec<(String, Vec<u8>)>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        return Err(type_error(
+            argument,
+            "a mapping of header names to values",
+            value,
+        ));
+    }
+    let pairs = if value.hasattr("items")? {
+        value.call_method0("items")?.try_iter()?
+    } else {
+        value
+            .try_iter()
+            .map_err(|_| type_error(argument, "a mapping of header names to values", value))?
+    };
+    let mut out = Vec::new();
+    for pair in pairs {
+        let pair = pair?;
+        let (name, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair
+            .extract()
+            .map_err(|_| type_error(argument, "(name, value) pairs", &pair))?;
+        out.push((text_arg(&name, argument)?, bytes_arg(Some(&v), argument)?));
+    }
+    Ok(out)
+}
+
+/// `TypeError: <argument>: expected <expected>, got <type>`.
+pub fn type_error(argument: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
+    let type_name = got
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".to_owned());
+    PyTypeError::new_err(format!("{argument}: expected {expected}, got {type_name}"))
+}
+
+/// Builds an `http::Request` from Python's parts, naming the argument that is wrong.
+pub fn request(
+    py: Python<'_>,
+    method: &str,
+    url: &str,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+) -> PyResult<trello_auth_core::Request> {
+    let method = http::Method::from_bytes(method.as_bytes())
+        .map_err(|_| errors::invalid_argument(py, "method", "not an HTTP method token"))?;
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|_| errors::invalid_argument(py, "url", "not a valid absolute URL"))?;
+    let mut request = trello_auth_core::Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    for (name, value) in headers {
+        let name = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| errors::invalid_argument(py, "headers", "an invalid header name"))?;
+        let value = http::HeaderValue::from_bytes(&value)
+            .map_err(|_| errors::invalid_argument(py, "headers", "an invalid header value"))?;
+        request.headers_mut().append(name, value);
+    }
+    Ok(request)
+}

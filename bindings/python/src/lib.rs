@@ -1,0 +1,40 @@
+//! The native module `trello_auth._trello_auth` of the `trello_auth` wheel: Python conversions
+//! over `trello-auth-core` (logic), `trello-auth-ureq` (the blocking client) and
+//! `trello-auth-sandbox` (the in-process test server). The Python package
+//! (`python/trello_auth/`) re-exports these names as DESIGN.md's Python contract.
+//!
+//! Nothing here may panic into Python: inputs are validated, every error is mapped by
+//! [`errors`], and blocking I/O runs with the GIL released.
+
+// A Python signature with keyword arguments maps one to one onto a Rust function's parameters.
+#![allow(clippy::too_many_arguments)]
+
+mod auth;
+mod client;
+mod convert;
+mod errors;
+mod oauth1;
+mod sandbox;
+mod verdict;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _trello_auth(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(auth::authorize_url, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::parse_fragment, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::parse_post_message, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::parse_pasted_token, m)?)?;
+    m.add_class::<auth::Credentials>()?;
+    m.add_function(wrap_pyfunction!(verdict::classify, m)?)?;
+    m.add_class::<verdict::Verdict>()?;
+    m.add_class::<client::Client>()?;
+    m.add_function(wrap_pyfunction!(oauth1::sign, m)?)?;
+    m.add_function(wrap_pyfunction!(oauth1::signature, m)?)?;
+    m.add_class::<oauth1::Signature>()?;
+    m.add_class::<oauth1::Flow>()?;
+    m.add_class::<oauth1::AccessToken>()?;
+    m.add_class::<sandbox::PySandbox>()?;
+    Ok(())
+}

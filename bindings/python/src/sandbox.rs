@@ -1,0 +1,339 @@
+//! `_Sandbox`: the Rust sandbox (`trello-auth-sandbox`) running in-process on its own threads,
+//! with its admin API as methods. `trello_auth.sandbox.Sandbox` wraps it as a context manager.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use trello_auth_sandbox::{
+    Admin, Expiration, Fault, RateLimits, RecordedRequest, RouteMatch, Sandbox, Scopes, TokenSpec,
+};
+
+use crate::errors;
+
+/// A running sandbox. `close()` (or garbage collection) stops it.
+#[pyclass(frozen, name = "_Sandbox", module = "trello_auth._trello_auth")]
+#[derive(Debug)]
+pub struct PySandbox {
+    running: Mutex<Option<Sandbox>>,
+    admin: Admin,
+    api_base: String,
+    storage_base: String,
+    ca_pem: Option<String>,
+    app_key: String,
+    app_secret: String,
+    app_name: String,
+    token: String,
+    member: (String, String, String),
+    fixtures: trello_auth_sandbox::Fixtures,
+}
+
+#[pymethods]
+impl PySandbox {
+    #[new]
+    #[pyo3(signature = (*, tls = false, rate_limits = None, allowed_origins = None, worker_threads = 2))]
+    fn new(
+        py: Python<'_>,
+        tls: bool,
+        rate_limits: Option<(u32, u32, f64)>,
+        allowed_origins: Option<Vec<String>>,
+        worker_threads: usize,
+    ) -> PyResult<Self> {
+        let mut builder = Sandbox::builder()
+            .tls(tls)
+            .worker_threads(worker_threads.clamp(1, 16));
+        if let Some((key_max, token_max, window)) = rate_limits {
+            if !(window.is_finite() && window > 0.0 && window <= 86_400.0) {
+                return Err(errors::invalid_argument(
+                    py,
+                    "rate_limits",
+                    "the window is seconds, above 0 and at most 86400",
+                ));
+            }
+            let window = Duration::from_secs_f64(window);
+            builder = builder.rate_limits(RateLimits::new(key_max, token_max, window));
+        }
+        if let Some(origins) = allowed_origins {
+            let app =
+                trello_auth_sandbox::App::generate("Sandbox app").with_allowed_origins(origins);
+            builder = builder.app(app);
+        }
+        let sandbox = py.detach(|| builder.start_blocking()).map_err(|e| {
+            errors::invalid_argument(py, "Sandbox", &format!("the sandbox did not start: {e}"))
+        })?;
+        let member = sandbox.member();
+        Ok(Self {
+            admin: sandbox.admin(),
+            api_base: sandbox.api_base().to_owned(),
+            storage_base: sandbox.storage_base().to_owned(),
+            ca_pem: sandbox.ca_pem().map(str::to_owned),
+            app_key: sandbox.app().key.clone(),
+            app_secret: sandbox.app().secret.clone(),
+            app_name: sandbox.app().name.clone(),
+            token: sandbox.token().to_owned(),
+            member: (
+                member.id.clone(),
+                member.username.clone(),
+                member.full_name.clone(),
+            ),
+            fixtures: sandbox.fixtures().clone(),
+            running: Mutex::new(Some(sandbox)),
+        })
+    }
+
+    /// The REST origin, like `https://api.trello.com`.
+    #[getter]
+    fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// The authorize origin, like `https://trello.com` (the same server).
+    #[getter]
+    fn auth_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// The origin attachment downloads redirect to.
+    #[getter]
+    fn storage_base(&self) -> &str {
+        &self.storage_base
+    }
+
+    /// The CA certificate (PEM) to trust with TLS, else `None`.
+    #[getter]
+    fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The default app's API key.
+    #[getter]
+    fn app_key(&self) -> &str {
+        &self.app_key
+    }
+
+    /// The default app's secret (OAuth 1.0a consumer secret).
+    #[getter]
+    fn app_secret(&self) -> &str {
+        &self.app_secret
+    }
+
+    /// The default app's name, shown on the consent page.
+    #[getter]
+    fn app_name(&self) -> &str {
+        &self.app_name
+    }
+
+    /// A `read,write` token of the default member that never expires.
+    #[getter]
+    fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The default member: `{"id", "username", "full_name"}`.
+    #[getter]
+    fn member<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("id", &self.member.0)?;
+        d.set_item("username", &self.member.1)?;
+        d.set_item("full_name", &self.member.2)?;
+        Ok(d)
+    }
+
+    /// The default member's board, list, card and attachment ids.
+    #[getter]
+    fn fixtures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let f = &self.fixtures;
+        let d = PyDict::new(py);
+        d.set_item("board_id", &f.board_id)?;
+        d.set_item("list_id", &f.list_id)?;
+        d.set_item("card_id", &f.card_id)?;
+        d.set_item("attachment_id", &f.attachment_id)?;
+        d.set_item("attachment_name", &f.attachment_name)?;
+        Ok(d)
+    }
+
+    /// Mints a token of the default member and app: `scope` like `read,write`, `expiration`
+    /// one of `1hour`, `1day`, `30days`, `never`, or `expires_in` seconds of sandbox time.
+    #[pyo3(signature = (*, scope = "read,write", expiration = "never", expires_in = None))]
+    fn mint_token(
+        &self,
+        py: Python<'_>,
+        scope: &str,
+        expiration: &str,
+        expires_in: Option<f64>,
+    ) -> PyResult<String> {
+        let scopes = Scopes::parse(scope).ok_or_else(|| {
+            errors::invalid_argument(py, "scope", "expected names among read, write, account")
+        })?;
+        let expiration = match expires_in {
+            Some(secs) if secs.is_finite() && secs >= 0.0 => {
+                Expiration::After(Duration::from_secs_f64(secs))
+            }
+            Some(_) => {
+                return Err(errors::invalid_argument(
+                    py,
+                    "expires_in",
+                    "expected seconds, at least 0",
+                ))
+            }
+            None => Expiration::parse(expiration).ok_or_else(|| {
+                errors::invalid_argument(py, "expiration", "expected 1hour, 1day, 30days or never")
+            })?,
+        };
+        let spec = TokenSpec {
+            scopes,
+            expiration,
+            ..TokenSpec::default()
+        };
+        self.admin
+            .mint_token(&spec)
+            .map_err(|e| errors::invalid_argument(py, "mint_token", &e.to_string()))
+    }
+
+    /// Revokes `token` as `DELETE /1/tokens/{token}` would; `False` if unknown.
+    fn revoke_token(&self, token: &str) -> bool {
+        self.admin.revoke_token(token)
+    }
+
+    /// Moves the sandbox clock forward (expiry, OAuth timestamps, rate-limit windows).
+    fn advance_clock(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(errors::invalid_argument(
+                py,
+                "seconds",
+                "expected at least 0",
+            ));
+        }
+        self.admin.advance_clock(Duration::from_secs_f64(seconds));
+        Ok(())
+    }
+
+    /// The sandbox clock, in seconds since 1970.
+    fn now(&self) -> i64 {
+        self.admin.now_secs()
+    }
+
+    /// Arms a fault for the next `count` requests whose path starts with `path` (or equals it,
+    /// with `exact=True`): answer `status`, wait `latency` seconds first, or `close` the
+    /// connection mid-response.
+    #[pyo3(signature = (path, *, count = 1, status = None, latency = None, close = false, method = None, exact = false))]
+    fn inject_fault(
+        &self,
+        py: Python<'_>,
+        path: &str,
+        count: u32,
+        status: Option<u16>,
+        latency: Option<f64>,
+        close: bool,
+        method: Option<&str>,
+        exact: bool,
+    ) -> PyResult<()> {
+        let mut fault = Fault::prefix(path, count);
+        if exact {
+            fault.route = RouteMatch::Exact(path.to_owned());
+        }
+        if let Some(status) = status {
+            if !(100..=599).contains(&status) {
+                return Err(errors::invalid_argument(
+                    py,
+                    "status",
+                    "expected 100 to 599",
+                ));
+            }
+            fault = fault.status(status);
+        }
+        if let Some(secs) = latency {
+            if !(secs.is_finite() && (0.0..=60.0).contains(&secs)) {
+                return Err(errors::invalid_argument(
+                    py,
+                    "latency",
+                    "expected 0 to 60 seconds",
+                ));
+            }
+            fault = fault.latency(Duration::from_secs_f64(secs));
+        }
+        if close {
+            fault = fault.close();
+        }
+        fault.method = method.map(str::to_ascii_uppercase);
+        self.admin.inject_fault(fault);
+        Ok(())
+    }
+
+    /// Disarms every fault.
+    fn clear_faults(&self) {
+        self.admin.clear_faults();
+    }
+
+    /// The requests received so far, credentials redacted: a list of dicts.
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        recorded(py, self.admin.requests())
+    }
+
+    /// The requests that reached the storage origin (`credentials_present` must be `False`).
+    fn storage_requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        recorded(py, self.admin.storage_requests())
+    }
+
+    /// Forgets the recorded requests.
+    fn clear_requests(&self) {
+        self.admin.clear_requests();
+    }
+
+    /// Stops the server and waits for its threads (idempotent).
+    fn close(&self, py: Python<'_>) {
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        py.detach(move || drop(running));
+    }
+
+    /// Whether the server is still running.
+    #[getter]
+    fn running(&self) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("_Sandbox(api_base='{}')", self.api_base)
+    }
+}
+
+fn recorded<'py>(py: Python<'py>, requests: Vec<RecordedRequest>) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for r in requests {
+        let d = PyDict::new(py);
+        let listener = match r.listener {
+            trello_auth_sandbox::Listener::Api => "api",
+            trello_auth_sandbox::Listener::Storage => "storage",
+        };
+        d.set_item("listener", listener)?;
+        d.set_item("method", r.method)?;
+        d.set_item("path", r.path)?;
+        d.set_item("placement", placement_name(r.placement))?;
+        d.set_item("credentials_present", r.credentials_present)?;
+        d.set_item("authorization", r.authorization)?;
+        d.set_item("body", r.body)?;
+        d.set_item("status", r.status)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+fn placement_name(p: trello_auth_sandbox::Placement) -> &'static str {
+    use trello_auth_sandbox::Placement as P;
+    match p {
+        P::None => "none",
+        P::Query => "query",
+        P::Header => "header",
+        P::SignedHeader => "signed_header",
+        P::Body => "body",
+        P::Multiple => "multiple",
+    }
+}
