@@ -5,9 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use trello_auth_core::client::check_destination;
-use trello_auth_core::{
-    ApiKey, AuthorizeParams, Origin, Placement, PlacementError, Token, TRELLO_API,
-};
+use trello_auth_core::{ApiKey, AuthorizeParams, Origin, Placement, PlacementError, Token};
 
 use crate::convert::{bytes_arg, headers_arg, request, text_arg, type_error};
 use crate::errors;
@@ -135,7 +133,7 @@ pub struct Credentials {
 #[pymethods]
 impl Credentials {
     #[new]
-    #[pyo3(signature = (key, token, *, api_base = TRELLO_API))]
+    #[pyo3(signature = (key, token, *, api_base = "https://api.trello.com"))]
     fn new(py: Python<'_>, key: &str, token: &str, api_base: &str) -> PyResult<Self> {
         let key = ApiKey::new(key).map_err(|e| errors::config(py, "key", &e))?;
         let token = Token::new(token).map_err(|e| errors::config(py, "token", &e))?;

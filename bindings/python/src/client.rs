@@ -11,7 +11,7 @@ use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
 use trello_auth_core::{
     token, ApiKey, AppSecret, Credentials, Origin, Placement, Request, RetryPolicy, Token,
-    TokenSecret, TRELLO_API,
+    TokenSecret,
 };
 use trello_auth_ureq::UreqTransport;
 
@@ -36,8 +36,11 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
+    #[pyo3(text_signature = "(key, token, *, base_url='https://api.trello.com', \
+        placement='header', timeout=30.0, max_retries=3, ca_file=None, backoff=0.5, \
+        rate_limit=True, app_secret=None, token_secret=None)")]
     #[pyo3(signature = (
-        key, token, *, base_url = TRELLO_API, placement = "header", timeout = Some(30.0),
+        key, token, *, base_url = "https://api.trello.com", placement = "header", timeout = Some(30.0),
         max_retries = 3, ca_file = None, backoff = 0.5, rate_limit = true, app_secret = None,
         token_secret = None,
     ))]

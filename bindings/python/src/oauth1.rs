@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyString};
 use trello_auth_core::oauth1::{
     self, Callback, Consumer, OAuthParams, RequestToken, Signer, TokenCredentials, Verifier,
 };
-use trello_auth_core::{AppSecret, Origin, TokenSecret, TRELLO_AUTH};
+use trello_auth_core::{AppSecret, Origin, TokenSecret};
 use trello_auth_ureq::UreqTransport;
 
 use crate::convert::{bytes_arg, type_error};
@@ -21,6 +21,11 @@ const FORM: &str = "application/x-www-form-urlencoded";
 
 /// The `Authorization` header value for a request signed with HMAC-SHA1 (RFC 5849 §3.5.1).
 #[pyfunction]
+#[pyo3(
+    text_signature = "(method, url, *, consumer_key, consumer_secret, token=None, \
+    token_secret=None, body=None, nonce, timestamp, callback=None, verifier=None, \
+    include_version=True, content_type='application/x-www-form-urlencoded')"
+)]
 #[pyo3(signature = (
     method, url, *, consumer_key, consumer_secret, token = None, token_secret = None,
     body = None, nonce, timestamp, callback = None, verifier = None, include_version = true,
@@ -65,6 +70,11 @@ pub fn sign(
 
 /// Like `sign`, but returns the whole `Signature`: base string, signature and header.
 #[pyfunction]
+#[pyo3(
+    text_signature = "(method, url, *, consumer_key, consumer_secret, token=None, \
+    token_secret=None, body=None, nonce, timestamp, callback=None, verifier=None, \
+    include_version=True, content_type='application/x-www-form-urlencoded')"
+)]
 #[pyo3(signature = (
     method, url, *, consumer_key, consumer_secret, token = None, token_secret = None,
     body = None, nonce, timestamp, callback = None, verifier = None, include_version = true,
@@ -253,8 +263,10 @@ pub struct Flow {
 #[pymethods]
 impl Flow {
     #[new]
+    #[pyo3(text_signature = "(key, app_secret, *, callback='oob', \
+        auth_base='https://trello.com', ca_file=None, timeout=30.0)")]
     #[pyo3(signature = (
-        key, app_secret, *, callback = "oob", auth_base = TRELLO_AUTH, ca_file = None,
+        key, app_secret, *, callback = "oob", auth_base = "https://trello.com", ca_file = None,
         timeout = Some(30.0),
     ))]
     fn new(

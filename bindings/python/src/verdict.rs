@@ -2,6 +2,7 @@
 //! VECTORS.md's names out. A verdict is not an error.
 
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 use trello_auth_core::classify::Verdict as CoreVerdict;
 
 use crate::convert::{bytes_arg, headers_arg};
@@ -26,11 +27,18 @@ pub fn classify(
     body: Option<&Bound<'_, PyAny>>,
     headers: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Verdict> {
-    let code: i64 = status
-        .extract()
-        .map_err(|_| crate::convert::type_error("status", "an int HTTP status", status))?;
-    let status = u16::try_from(code)
+    if !status.is_instance_of::<PyInt>() {
+        return Err(crate::convert::type_error(
+            "status",
+            "an int HTTP status",
+            status,
+        ));
+    }
+    // An int beyond i64 is out of range like any other.
+    let status = status
+        .extract::<i64>()
         .ok()
+        .and_then(|c| u16::try_from(c).ok())
         .and_then(|c| http::StatusCode::from_u16(c).ok())
         .ok_or_else(|| {
             errors::invalid_argument(py, "status", "expected an HTTP status, 100 to 999")

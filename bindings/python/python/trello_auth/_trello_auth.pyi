@@ -4,6 +4,23 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional, Union, final
 
+__all__ = [
+    "AccessToken",
+    "Client",
+    "Credentials",
+    "Flow",
+    "Signature",
+    "Verdict",
+    "_Sandbox",
+    "__version__",
+    "authorize_url",
+    "classify",
+    "parse_fragment",
+    "parse_pasted_token",
+    "parse_post_message",
+    "sign",
+    "signature",
+]
 __version__: str
 
 _Text = Union[str, bytes]

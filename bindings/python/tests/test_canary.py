@@ -1,0 +1,144 @@
+"""Canary: known secrets (a token, a token secret, an app secret) are pushed through every object
+and failure the package has, and no repr, str, exception message, exception args or formatted
+traceback may contain them (DESIGN: no secret ever leaks)."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import trello_auth as ta
+from trello_auth.adapters import HttpxAuth, RequestsAuth
+from trello_auth.sandbox import Sandbox
+
+KEY = "0123456789abcdef0123456789abcdef"
+TOKEN = "ATTA" + "c4n4ry" * 10 + "beefbeef" + "CANARY12"
+TOKEN_SECRET = "tokensecretcanary" * 2
+APP_SECRET = "appsecretcanary" * 4
+SECRETS: tuple[str, ...] = (TOKEN, TOKEN_SECRET, APP_SECRET, "c4n4ryc4n4ry")
+
+
+def texts(obj: object) -> Iterator[str]:
+    yield repr(obj)
+    yield str(obj)
+    if isinstance(obj, BaseException):
+        yield from (repr(a) for a in obj.args)
+        yield "".join(traceback.format_exception(type(obj), obj, obj.__traceback__))
+        yield repr(vars(obj))
+
+
+def assert_clean(obj: object) -> None:
+    for text in texts(obj):
+        for secret in SECRETS:
+            assert secret not in text, f"a secret leaked in {type(obj).__name__}: {text[:200]}"
+
+
+def failure(call: Callable[[], Any]) -> BaseException:
+    try:
+        call()
+    except Exception as e:  # every error type is under test
+        return e
+    raise AssertionError("expected a failure")
+
+
+def test_objects_never_show_secrets() -> None:
+    creds = ta.Credentials(KEY, TOKEN)
+    objects: list[object] = [
+        creds,
+        RequestsAuth(creds),
+        HttpxAuth(creds),
+        ta.Client(KEY, TOKEN),
+        ta.Client(KEY, TOKEN, app_secret=APP_SECRET, token_secret=TOKEN_SECRET),
+        ta.Client(KEY, TOKEN, placement="query"),
+        ta.classify(401, f"invalid token {TOKEN}", {"x-token": TOKEN}),
+        ta.oauth1.signature(
+            "GET",
+            f"https://api.trello.com/1/members/me?t={TOKEN}",
+            consumer_key=KEY,
+            consumer_secret=APP_SECRET,
+            token=TOKEN,
+            token_secret=TOKEN_SECRET,
+            nonce="n",
+            timestamp=1,
+        ),
+        ta.oauth1.Flow(KEY, APP_SECRET),
+    ]
+    for obj in objects:
+        assert_clean(obj)
+
+
+def test_failures_never_show_secrets() -> None:
+    creds = ta.Credentials(KEY, TOKEN)
+    failures = [
+        lambda: ta.Credentials(TOKEN, TOKEN),  # the token where the key belongs
+        lambda: ta.Credentials(KEY, TOKEN + " x"),  # a token with a space
+        lambda: ta.Credentials(KEY, TOKEN, api_base=f"http://{TOKEN}.example"),
+        lambda: ta.parse_fragment(f"#token={TOKEN}&error=x"),
+        lambda: ta.parse_fragment(f"#token={TOKEN}&token={TOKEN}"),
+        lambda: ta.parse_fragment(f"#token=&error=Denied%20{TOKEN}"),
+        lambda: ta.parse_post_message("https://evil.example", f'"{TOKEN}"'),  # the origin is public
+        lambda: ta.parse_post_message("https://trello.com", f'{{"error": "no {TOKEN}"}}'),
+        lambda: ta.parse_pasted_token(f"Token: {TOKEN}"),
+        lambda: ta.parse_pasted_token(f"https://trello.com/x?token={TOKEN}"),
+        lambda: creds.authorize("GET", f"https://api.trello.com/1/x?token={TOKEN}"),
+        lambda: creds.authorize("GET", "https://evil.example/"),
+        lambda: creds.authorize("GET", "http://api.trello.com/", placement="query"),
+        lambda: creds.authorize("PUT", "https://api.trello.com/1/x", body=f"[{TOKEN}]", placement="body",
+                                headers={"content-type": "application/json"}),
+        lambda: creds.apply_to_body({"token": TOKEN}),
+        lambda: creds.header_for(f"http://example.com/?token={TOKEN}"),
+        lambda: RequestsAuth(creds)(_Req(f"http://example.com/?x={TOKEN}")),
+        lambda: ta.oauth1.sign("GET", f"https://x.example/?oauth_token={TOKEN}", consumer_key=KEY,
+                               consumer_secret=APP_SECRET, token=TOKEN, nonce="n", timestamp=1),
+        lambda: ta.oauth1.sign("GET", "https://x.example/", consumer_key=KEY, consumer_secret=APP_SECRET,
+                               token=TOKEN + " x", nonce="n", timestamp=1),
+        lambda: ta.Client(KEY, TOKEN, base_url=f"http://{TOKEN}.example"),
+        lambda: ta.Client(KEY, TOKEN, app_secret=KEY),
+        lambda: ta.Client(KEY, TOKEN, base_url="http://127.0.0.1:9", max_retries=0).get(f"/1/x?token={TOKEN}"),
+        lambda: ta.Client(KEY, TOKEN).get(f"x{TOKEN}"),
+    ]
+    for call in failures:
+        assert_clean(failure(call))
+
+
+class _Req:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.headers: dict[str, str] = {}
+
+
+def test_client_failures_against_the_sandbox_never_show_secrets() -> None:
+    with Sandbox() as sb:
+        global SECRETS
+        saved = SECRETS
+        SECRETS = saved + (sb.token, sb.app_secret)
+        try:
+            client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base, backoff=0.01)
+            assert_clean(client)
+            assert_clean(sb)
+            sb.inject_fault("/1/members/me", count=10, status=503)
+            assert_clean(failure(client.me))
+            sb.clear_faults()
+            sb.inject_fault("/1/members/me", count=10, close=True)
+            assert_clean(failure(client.me))
+            sb.clear_faults()
+            flow = ta.oauth1.Flow(sb.app_key, sb.app_secret, auth_base=sb.auth_base)
+            flow.authorize_url()
+            assert_clean(failure(lambda: flow.finish("wrong-pin")))
+            client.revoke()
+            assert_clean(failure(client.me))
+            assert_clean(failure(client.token_info))
+            for recorded in sb.requests():
+                assert_clean(recorded)
+        finally:
+            SECRETS = saved
+
+
+@pytest.mark.parametrize("secret", SECRETS[:3])
+def test_the_canary_can_fail(secret: str) -> None:
+    # The check itself works: an object that shows a secret is caught.
+    with pytest.raises(AssertionError, match="leaked"):
+        assert_clean(ValueError(f"oops {secret}"))
