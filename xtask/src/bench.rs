@@ -1,5 +1,6 @@
 //! `cargo xtask bench [filter]`: runs every benchmark; each bench binary prints its own table
-//! of figures and ratios against its peer or floor after criterion's output.
+//! of figures and ratios against its peer or floor after criterion's output; the Python
+//! wheel's benchmark (`bindings/python/benches/bench.py`) runs last.
 
 use anyhow::Result;
 use xshell::{cmd, Shell};
@@ -14,7 +15,8 @@ pub fn run(sh: &Shell, args: &[String]) -> Result<()> {
         step(&format!("cargo bench -p {package} --bench {bench}"));
         cmd!(sh, "cargo bench -p {package} --bench {bench} -- {args...}").run()?;
     }
-    transports(sh, args)
+    transports(sh, args)?;
+    crate::python::bench(sh)
 }
 
 /// The transport benchmark (issue 4): client and sandbox on one CPU, since a wake-up across

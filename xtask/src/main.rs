@@ -4,6 +4,7 @@
 
 mod bench;
 mod demo;
+mod python;
 mod test;
 
 use std::path::PathBuf;
@@ -15,9 +16,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test    fmt check, clippy -D warnings, workspace tests, docs, the core dependency check
+  test    fmt check, clippy -D warnings, workspace tests, docs, the core dependency check,
+          then the Python wheel: built into target/python-venv, pytest, mypy, stubtest
   demo    the main job: walk trello-auth's steps end to end and print each
   bench   the benchmarks with peer comparisons (criterion), printed as ratio tables
+  wheel   the release wheel of the trello_auth Python package, into target/wheels
 ";
 
 fn main() -> Result<()> {
@@ -28,6 +31,7 @@ fn main() -> Result<()> {
         Some("test") => test::run(&sh),
         Some("demo") => demo::run(&sh),
         Some("bench") => bench::run(&sh, &args[1..]),
+        Some("wheel") => python::wheel(&sh),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

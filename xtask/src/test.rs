@@ -30,6 +30,8 @@ pub fn run(sh: &Shell) -> Result<()> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .run()?;
 
+    crate::python::test(sh)?;
+
     println!("\nall checks passed");
     Ok(())
 }
