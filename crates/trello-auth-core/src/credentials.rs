@@ -271,7 +271,7 @@ impl Credentials {
             pq.push_str(q);
             pq.push('&');
         }
-        pq.push_str(&pairs);
+        pq.push_str(pairs);
         let mut parts = uri.clone().into_parts();
         // The existing path and query were valid, and `pairs` is percent-encoded ASCII.
         parts.path_and_query = Some(pq.try_into().expect("valid path and query"));
