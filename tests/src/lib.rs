@@ -2,6 +2,8 @@
 //! (VECTORS.md) and how to list them, so every runner (Rust here, Python in the wheel's
 //! tests, transport suites) sees the same files.
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 /// The five kinds of VECTORS.md, one folder each under [`vectors_dir`].

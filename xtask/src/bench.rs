@@ -8,7 +8,11 @@ use xshell::{cmd, Shell};
 use crate::step;
 
 /// `(package, bench target)` pairs, in the order they run.
-const BENCHES: [(&str, &str); 2] = [("trello-auth-core", "core"), ("trello-auth-core", "oauth1")];
+const BENCHES: [(&str, &str); 3] = [
+    ("trello-auth-core", "core"),
+    ("trello-auth-core", "oauth1"),
+    ("trello-auth-sandbox", "throughput"),
+];
 
 pub fn run(sh: &Shell, args: &[String]) -> Result<()> {
     for (package, bench) in BENCHES {

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderValue, Method, Uri};
+use zeroize::Zeroizing;
 
 use crate::encode::{encode_component, is_form, is_json};
 use crate::origin::is_loopback_str;
@@ -107,7 +108,9 @@ impl PlacementError {
 /// An API key and a user token, bound to the API origin they may be sent to.
 ///
 /// # Security
-/// `Debug` shows the key's prefix and `Token([redacted])`; there is no `Display`.
+/// `Debug` shows the key's prefix and `Token([redacted])`; there is no `Display`. The header
+/// value and form pairs are rendered once, at construction, so that placement costs one copy
+/// per request; like every request's header, that rendering is not zeroized.
 ///
 /// ```
 /// use trello_auth_core::{ApiKey, Credentials, Placement, Token};
@@ -134,15 +137,39 @@ pub struct Credentials {
     key: ApiKey,
     token: Token,
     api: Origin,
+    /// [`Credentials::authorization_header`], rendered once.
+    header: HeaderValue,
+    /// [`Credentials::form_pairs`], rendered once.
+    pairs: Zeroizing<String>,
 }
 
 impl Credentials {
     /// Credentials for `https://api.trello.com`.
     pub fn new(key: ApiKey, token: Token) -> Self {
+        let encoded = encode_component(token.expose_secret());
+        let mut value = String::with_capacity(64 + key.as_str().len() + encoded.len());
+        value.push_str("OAuth oauth_consumer_key=\"");
+        value.push_str(key.as_str());
+        value.push_str("\", oauth_token=\"");
+        value.push_str(&encoded);
+        value.push('"');
+        // The value is ASCII: a hex key and a percent-encoded token.
+        let mut header = HeaderValue::try_from(value).expect("ASCII header value");
+        header.set_sensitive(true);
+        let mut pairs = Zeroizing::new(String::with_capacity(
+            11 + key.as_str().len() + encoded.len(),
+        ));
+        pairs.push_str("key=");
+        pairs.push_str(key.as_str());
+        pairs.push_str("&token=");
+        pairs.push_str(&encoded);
+        drop(encoded);
         Self {
             key,
             token,
             api: Origin::trello_api(),
+            header,
+            pairs,
         }
     }
 
@@ -169,28 +196,12 @@ impl Credentials {
 
     /// The `Authorization` header value of SPEC S3.2, marked sensitive.
     pub fn authorization_header(&self) -> HeaderValue {
-        let token = encode_component(self.token.expose_secret());
-        let mut value = String::with_capacity(64 + self.key.as_str().len() + token.len());
-        value.push_str("OAuth oauth_consumer_key=\"");
-        value.push_str(self.key.as_str());
-        value.push_str("\", oauth_token=\"");
-        value.push_str(&token);
-        value.push('"');
-        // The value is ASCII: a hex key and a percent-encoded token.
-        let mut header = HeaderValue::try_from(value).expect("ASCII header value");
-        header.set_sensitive(true);
-        header
+        self.header.clone()
     }
 
     /// `key=…&token=…`, form-encoded (SPEC S3.1, S3.3).
-    pub fn form_pairs(&self) -> String {
-        let token = encode_component(self.token.expose_secret());
-        let mut s = String::with_capacity(11 + self.key.as_str().len() + token.len());
-        s.push_str("key=");
-        s.push_str(self.key.as_str());
-        s.push_str("&token=");
-        s.push_str(&token);
-        s
+    pub fn form_pairs(&self) -> &str {
+        &self.pairs
     }
 
     /// Places the key and token on `request` as `placement` says (SPEC S3).
@@ -260,7 +271,7 @@ impl Credentials {
             pq.push_str(q);
             pq.push('&');
         }
-        pq.push_str(&pairs);
+        pq.push_str(pairs);
         let mut parts = uri.clone().into_parts();
         // The existing path and query were valid, and `pairs` is percent-encoded ASCII.
         parts.path_and_query = Some(pq.try_into().expect("valid path and query"));

@@ -21,7 +21,7 @@ use crate::classify::Verdict;
 /// the delay is `max(hint, jittered backoff)`, and a hint longer than `max_wait` (60 s by
 /// default) stops the retries so the caller reports the error instead of hanging.
 ///
-/// A client loop combines it with [`classify`](crate::classify) like this:
+/// A client loop combines it with [`classify`](crate::classify()) like this:
 ///
 /// ```
 /// use std::time::Duration;

@@ -100,11 +100,14 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         "member": { "id": sandbox.member().id, "username": sandbox.member().username },
         "token": sandbox.token(),
     });
+    // Handlers first: a tool that reads the line and signals at once must not find the
+    // default action (death without clean-up) still in place.
+    let shutdown = Shutdown::install()?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")?;
     out.flush()?;
     drop(out);
-    wait_for_signal().await?;
+    shutdown.wait().await;
     sandbox.shutdown().await;
     if let Some(path) = ca_file.filter(|_| options.ca_file.is_none()) {
         let _ = std::fs::remove_file(path);
@@ -112,17 +115,42 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// SIGINT and SIGTERM, listened for from installation on.
 #[cfg(unix)]
-async fn wait_for_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    tokio::select! {
-        r = tokio::signal::ctrl_c() => r,
-        _ = term.recv() => Ok(()),
+struct Shutdown {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Shutdown {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
     }
 }
 
+/// Ctrl-C (elsewhere than Unix, tokio registers it on the first poll).
 #[cfg(not(unix))]
-async fn wait_for_signal() -> std::io::Result<()> {
-    tokio::signal::ctrl_c().await
+struct Shutdown(std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>>>>);
+
+#[cfg(not(unix))]
+impl Shutdown {
+    fn install() -> std::io::Result<Self> {
+        Ok(Self(Box::pin(tokio::signal::ctrl_c())))
+    }
+
+    async fn wait(self) {
+        let _ = self.0.await;
+    }
 }

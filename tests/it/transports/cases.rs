@@ -411,7 +411,7 @@ pub fn oauth1_three_legged_flow(t: Transport) {
     assert_eq!(page.status(), 200);
     let page = String::from_utf8(page.into_body()).unwrap();
     let mut form = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in hidden_fields(&page) {
+    for (name, value) in trello_auth_tests::browser::hidden_fields(&page) {
         form.append_pair(&name, &value);
     }
     form.append_pair("approve", "Allow");
@@ -457,21 +457,4 @@ pub fn oauth1_three_legged_flow(t: Transport) {
     signed.me().unwrap();
     let info = signed.token_info().unwrap();
     assert!(info.can_read() && info.can_write());
-}
-
-/// The hidden fields of the sandbox's consent form, in order.
-fn hidden_fields(page: &str) -> Vec<(String, String)> {
-    page.split("<input type=\"hidden\" ")
-        .skip(1)
-        .map(|chunk| {
-            let attr = |name: &str| {
-                let start = chunk.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
-                let end = chunk[start..].find('"').expect("closing quote") + start;
-                chunk[start..end]
-                    .replace("&amp;", "&")
-                    .replace("&quot;", "\"")
-            };
-            (attr("name"), attr("value"))
-        })
-        .collect()
 }
