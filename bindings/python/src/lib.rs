@@ -4,7 +4,7 @@
 //! (`python/trello_auth/`) re-exports these names as DESIGN.md's Python contract.
 //!
 //! Nothing here may panic into Python: inputs are validated, every error is mapped by
-//! [`errors`], and blocking I/O runs with the GIL released.
+//! the `errors` module, and blocking I/O runs with the GIL released.
 
 // A Python signature with keyword arguments maps one to one onto a Rust function's parameters.
 #![allow(clippy::too_many_arguments)]
