@@ -15,7 +15,7 @@ use trello_auth_core::{
 };
 use trello_auth_ureq::UreqTransport;
 
-use crate::convert::type_error;
+use crate::convert::{type_error, Int};
 use crate::errors;
 
 static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -41,7 +41,7 @@ impl Client {
         rate_limit=True, app_secret=None, token_secret=None)")]
     #[pyo3(signature = (
         key, token, *, base_url = "https://api.trello.com", placement = "header", timeout = Some(30.0),
-        max_retries = 3, ca_file = None, backoff = 0.5, rate_limit = true, app_secret = None,
+        max_retries = Int::new(3), ca_file = None, backoff = 0.5, rate_limit = true, app_secret = None,
         token_secret = None,
     ))]
     fn new(
@@ -51,7 +51,7 @@ impl Client {
         base_url: &str,
         placement: &str,
         timeout: Option<f64>,
-        max_retries: i64,
+        max_retries: Int,
         ca_file: Option<PathBuf>,
         backoff: f64,
         rate_limit: bool,
@@ -62,10 +62,8 @@ impl Client {
         let token = Token::new(token).map_err(|e| errors::config(py, "token", &e))?;
         let api = Origin::parse(base_url).map_err(|e| errors::config(py, "base_url", &e))?;
         let placement: Placement = placement.parse().map_err(|e| errors::placement(py, &e))?;
-        let retries = u32::try_from(max_retries)
-            .ok()
-            .filter(|n| *n <= 100)
-            .ok_or_else(|| errors::invalid_argument(py, "max_retries", "expected 0 to 100"))?;
+        // At most 100, so the cast is exact.
+        let retries = max_retries.range(py, "max_retries", 0, 100)? as u32;
         let backoff = seconds(py, "backoff", backoff)?;
         let mut transport = UreqTransport::builder();
         if let Some(t) = timeout {

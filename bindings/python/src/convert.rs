@@ -4,7 +4,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyInt, PyString};
 
 use crate::errors;
 
@@ -69,6 +69,53 @@ pub fn headers_arg(
         out.push((text_arg(&name, argument)?, bytes_arg(Some(&v), argument)?));
     }
     Ok(out)
+}
+
+/// An `int` (not a `bool`) within `min..=max`: a `TypeError` for another type, a
+/// `ConfigError(ValueError)` for a value out of range, however large.
+pub fn int_arg(value: &Bound<'_, PyAny>, argument: &str, min: i64, max: i64) -> PyResult<i64> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(type_error(argument, "an int", value));
+    }
+    value
+        .extract::<i64>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .ok_or_else(|| {
+            errors::invalid_argument(value.py(), argument, &format!("expected {min} to {max}"))
+        })
+}
+
+/// A Python `int` argument, kept even when it does not fit an `i64` (then `None`), so that
+/// [`Int::range`] raises a `ValueError` for it rather than pyo3's `OverflowError`.
+#[derive(Clone, Copy, Debug)]
+pub struct Int(Option<i64>);
+
+impl Int {
+    /// A default value.
+    pub const fn new(value: i64) -> Self {
+        Int(Some(value))
+    }
+
+    /// The value within `min..=max`, else a `ConfigError(ValueError)` naming `argument`.
+    pub fn range(self, py: Python<'_>, argument: &str, min: i64, max: i64) -> PyResult<i64> {
+        self.0.filter(|v| (min..=max).contains(v)).ok_or_else(|| {
+            errors::invalid_argument(py, argument, &format!("expected {min} to {max}"))
+        })
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+            // pyo3 adds the note "while processing '<argument>'" (Python >= 3.11 shows it).
+            let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(PyTypeError::new_err(format!("expected an int, got {type_name}")));
+        }
+        Ok(Int(obj.extract::<i64>().ok()))
+    }
 }
 
 /// `TypeError: <argument>: expected <expected>, got <type>`.

@@ -194,13 +194,14 @@ fn timestamp_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u64> {
             .parse()
             .map_err(|_| errors::invalid_argument(py, "timestamp", "expected seconds since 1970"));
     }
-    if value.is_instance_of::<pyo3::types::PyBool>() {
+    if value.is_instance_of::<pyo3::types::PyBool>()
+        || !value.is_instance_of::<pyo3::types::PyInt>()
+    {
         return Err(type_error("timestamp", "an int or a str of digits", value));
     }
-    let n: i128 = value
-        .extract()
-        .map_err(|_| type_error("timestamp", "an int or a str of digits", value))?;
-    u64::try_from(n)
+    // An int beyond u64 is out of range like a negative one.
+    value
+        .extract::<u64>()
         .map_err(|_| errors::invalid_argument(py, "timestamp", "expected seconds since 1970"))
 }
 

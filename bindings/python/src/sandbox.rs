@@ -10,6 +10,7 @@ use trello_auth_sandbox::{
     Admin, Expiration, Fault, RateLimits, RecordedRequest, RouteMatch, Sandbox, Scopes, TokenSpec,
 };
 
+use crate::convert::Int;
 use crate::errors;
 
 /// A running sandbox. `close()` (or garbage collection) stops it.
@@ -32,18 +33,22 @@ pub struct PySandbox {
 #[pymethods]
 impl PySandbox {
     #[new]
-    #[pyo3(signature = (*, tls = false, rate_limits = None, allowed_origins = None, worker_threads = 2))]
+    #[pyo3(
+        text_signature = "(*, tls=False, rate_limits=None, allowed_origins=None, worker_threads=2)"
+    )]
+    #[pyo3(signature = (*, tls = false, rate_limits = None, allowed_origins = None, worker_threads = Int::new(2)))]
     fn new(
         py: Python<'_>,
         tls: bool,
-        rate_limits: Option<(u32, u32, f64)>,
+        rate_limits: Option<(Int, Int, f64)>,
         allowed_origins: Option<Vec<String>>,
-        worker_threads: usize,
+        worker_threads: Int,
     ) -> PyResult<Self> {
-        let mut builder = Sandbox::builder()
-            .tls(tls)
-            .worker_threads(worker_threads.clamp(1, 16));
+        let workers = worker_threads.range(py, "worker_threads", 1, 16)?;
+        let mut builder = Sandbox::builder().tls(tls).worker_threads(workers as usize);
         if let Some((key_max, token_max, window)) = rate_limits {
+            let key_max = key_max.range(py, "rate_limits", 1, u32::MAX.into())?;
+            let token_max = token_max.range(py, "rate_limits", 1, u32::MAX.into())?;
             if !(window.is_finite() && window > 0.0 && window <= 86_400.0) {
                 return Err(errors::invalid_argument(
                     py,
@@ -52,7 +57,8 @@ impl PySandbox {
                 ));
             }
             let window = Duration::from_secs_f64(window);
-            builder = builder.rate_limits(RateLimits::new(key_max, token_max, window));
+            builder =
+                builder.rate_limits(RateLimits::new(key_max as u32, token_max as u32, window));
         }
         if let Some(origins) = allowed_origins {
             let app =
@@ -217,31 +223,30 @@ impl PySandbox {
     /// Arms a fault for the next `count` requests whose path starts with `path` (or equals it,
     /// with `exact=True`): answer `status`, wait `latency` seconds first, or `close` the
     /// connection mid-response.
-    #[pyo3(signature = (path, *, count = 1, status = None, latency = None, close = false, method = None, exact = false))]
+    #[pyo3(
+        text_signature = "(self, path, *, count=1, status=None, latency=None, close=False, method=None, exact=False)"
+    )]
+    #[pyo3(signature = (path, *, count = Int::new(1), status = None, latency = None, close = false, method = None, exact = false))]
     fn inject_fault(
         &self,
         py: Python<'_>,
         path: &str,
-        count: u32,
-        status: Option<u16>,
+        count: Int,
+        status: Option<Int>,
         latency: Option<f64>,
         close: bool,
         method: Option<&str>,
         exact: bool,
     ) -> PyResult<()> {
-        let mut fault = Fault::prefix(path, count);
+        let count = count.range(py, "count", 1, u32::MAX.into())?;
+        let mut fault = Fault::prefix(path, count as u32);
         if exact {
             fault.route = RouteMatch::Exact(path.to_owned());
         }
         if let Some(status) = status {
-            if !(100..=599).contains(&status) {
-                return Err(errors::invalid_argument(
-                    py,
-                    "status",
-                    "expected 100 to 599",
-                ));
-            }
-            fault = fault.status(status);
+            // In range, so the cast is exact.
+            let status = status.range(py, "status", 100, 599)?;
+            fault = fault.status(status as u16);
         }
         if let Some(secs) = latency {
             if !(secs.is_finite() && (0.0..=60.0).contains(&secs)) {

@@ -2,7 +2,6 @@
 //! VECTORS.md's names out. A verdict is not an error.
 
 use pyo3::prelude::*;
-use pyo3::types::PyInt;
 use trello_auth_core::classify::Verdict as CoreVerdict;
 
 use crate::convert::{bytes_arg, headers_arg};
@@ -27,22 +26,10 @@ pub fn classify(
     body: Option<&Bound<'_, PyAny>>,
     headers: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Verdict> {
-    if !status.is_instance_of::<PyInt>() {
-        return Err(crate::convert::type_error(
-            "status",
-            "an int HTTP status",
-            status,
-        ));
-    }
-    // An int beyond i64 is out of range like any other.
-    let status = status
-        .extract::<i64>()
-        .ok()
-        .and_then(|c| u16::try_from(c).ok())
-        .and_then(|c| http::StatusCode::from_u16(c).ok())
-        .ok_or_else(|| {
-            errors::invalid_argument(py, "status", "expected an HTTP status, 100 to 999")
-        })?;
+    // 100 to 999, so the cast is exact and `from_u16` accepts it.
+    let code = crate::convert::int_arg(status, "status", 100, 999)? as u16;
+    let status = http::StatusCode::from_u16(code)
+        .map_err(|_| errors::invalid_argument(py, "status", "expected 100 to 999"))?;
     let mut response = http::Response::new(bytes_arg(body, "body")?);
     *response.status_mut() = status;
     for (name, value) in headers_arg(headers, "headers")? {

@@ -1,0 +1,30 @@
+"""The Python examples of the READMEs (the workspace's and the wheel's) run, so they cannot rot
+(the Rust examples are doctests)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+READMES = [ROOT / "README.md", ROOT / "bindings" / "python" / "README.md"]
+
+
+def examples() -> list[tuple[str, str]]:
+    found = []
+    for readme in READMES:
+        for i, block in enumerate(re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)):
+            found.append((f"{readme.relative_to(ROOT)}#{i}", block))
+    return found
+
+
+@pytest.mark.parametrize(("where", "code"), examples(), ids=[w for w, _ in examples()])
+def test_readme_example_runs(where: str, code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(code, where, "exec"), {"__name__": "readme"})
+    assert "token revoked: re-authorize" in capsys.readouterr().out
+
+
+def test_every_readme_has_a_python_example() -> None:
+    assert {w.split("#")[0] for w, _ in examples()} == {str(r.relative_to(ROOT)) for r in READMES}
