@@ -7,7 +7,8 @@
 3. ``Client.get('/1/members/me')`` against the in-process sandbox vs a ``requests.Session``
    with the header set by hand, both parsing the JSON: target >= 3x the requests throughput.
 
-Timings are the best of several ``timeit`` repeats (the least disturbed run). Run it with a
+Timings are the best of several ``timeit`` repeats (the least disturbed run), on one CPU
+(``cargo xtask bench`` pins the process with ``taskset -c 0``). Run it with a
 release build of the extension (``cargo xtask bench`` installs one).
 """
 

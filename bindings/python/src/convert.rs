@@ -111,8 +111,14 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Int {
     fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
             // pyo3 adds the note "while processing '<argument>'" (Python >= 3.11 shows it).
-            let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-            return Err(PyTypeError::new_err(format!("expected an int, got {type_name}")));
+            let type_name = obj
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            return Err(PyTypeError::new_err(format!(
+                "expected an int, got {type_name}"
+            )));
         }
         Ok(Int(obj.extract::<i64>().ok()))
     }

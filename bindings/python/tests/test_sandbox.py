@@ -4,6 +4,7 @@ helpers' argument checks, and the pytest fixture users import."""
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_sandbox_arguments_are_checked(kwargs: dict[str, object], argument: str)
 
 def test_admin_arguments_are_checked(shared_sandbox: Sandbox) -> None:
     sb = shared_sandbox
-    for call, argument in [
+    calls: list[tuple[Callable[[], object], str]] = [
         (lambda: sb.inject_fault("/1", count=-1), "count"),
         (lambda: sb.inject_fault("/1", status=99), "status"),
         (lambda: sb.inject_fault("/1", status=2**70), "status"),
@@ -76,7 +77,8 @@ def test_admin_arguments_are_checked(shared_sandbox: Sandbox) -> None:
         (lambda: sb.advance_clock(-1), "seconds"),
         (lambda: sb.mint_token(scope="admin"), "scope"),
         (lambda: sb.mint_token(expiration="forever"), "expiration"),
-    ]:
+    ]
+    for call, argument in calls:
         with pytest.raises(ValueError, match=f"^{argument}: "):
             call()
 
