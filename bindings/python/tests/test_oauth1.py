@@ -201,6 +201,12 @@ def test_flow_refusals() -> None:
         assert mismatch.value.code == "token_mismatch"
         with pytest.raises(ta.AuthorizationDenied):
             flow.finish("http://localhost:8080/cb?denied=x")
+        # The user clicks Deny: the sandbox redirects with oauth_problem=user_refused.
+        answer = click(flow.authorize_url(), "Deny")
+        assert answer.location is not None and "oauth_problem=user_refused" in answer.location
+        with pytest.raises(ta.AuthorizationDenied) as denied:
+            flow.finish(answer.location)
+        assert denied.value.code == "denied"
         with pytest.raises(ta.OAuthError) as insecure:
             ta.oauth1.Flow(sb.app_key, sb.app_secret, callback="http://example.com/cb")
         assert insecure.value.code == "insecure_callback"
