@@ -15,50 +15,6 @@ use trello_auth_core::{CaptureError, ConfigError, OAuthError, PlacementError, Tr
 /// `trello_auth.errors`, imported on first use (the package is initialised by then).
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
-/// An extra attribute of an exception.
-enum Attr<'a> {
-    Str(&'a str),
-    Int(u16),
-    Float(f64),
-}
-
-/// An exception of class `class` (a name in `trello_auth.errors`) with `message`, `.code` and
-/// extra attributes.
-fn raise(
-    py: Python<'_>,
-    class: &str,
-    code: &str,
-    message: &str,
-    attrs: &[(&str, Attr<'_>)],
-) -> PyErr {
-    // Only fails if trello_auth.errors cannot be imported (a broken install): still an error.
-    build(py, class, code, message, attrs).unwrap_or_else(|import_failure| import_failure)
-}
-
-fn build(
-    py: Python<'_>,
-    class: &str,
-    code: &str,
-    message: &str,
-    attrs: &[(&str, Attr<'_>)],
-) -> PyResult<PyErr> {
-    let module = ERRORS
-        .get_or_try_init(py, || {
-            PyModule::import(py, "trello_auth.errors").map(Bound::unbind)
-        })?
-        .bind(py);
-    let instance = module.getattr(class)?.call1((message,))?;
-    instance.setattr("code", code)?;
-    for (name, value) in attrs {
-        match value {
-            Attr::Str(v) => instance.setattr(*name, *v)?,
-            Attr::Int(v) => instance.setattr(*name, *v)?,
-            Attr::Float(v) => instance.setattr(*name, *v)?,
-        }
-    }
-    Ok(PyErr::from_value(instance))
-}
-
 /// `ConfigError(ValueError)` for an argument value out of range, naming the argument.
 pub fn invalid_argument(py: Python<'_>, argument: &str, what: &str) -> PyErr {
     raise(
@@ -183,4 +139,48 @@ fn api(py: Python<'_>, e: &ClientError, status: u16) -> PyErr {
         &e.to_string(),
         &[("status", Attr::Int(status))],
     )
+}
+
+/// An extra attribute of an exception.
+enum Attr<'a> {
+    Str(&'a str),
+    Int(u16),
+    Float(f64),
+}
+
+/// An exception of class `class` (a name in `trello_auth.errors`) with `message`, `.code` and
+/// extra attributes.
+fn raise(
+    py: Python<'_>,
+    class: &str,
+    code: &str,
+    message: &str,
+    attrs: &[(&str, Attr<'_>)],
+) -> PyErr {
+    // Only fails if trello_auth.errors cannot be imported (a broken install): still an error.
+    build(py, class, code, message, attrs).unwrap_or_else(|import_failure| import_failure)
+}
+
+fn build(
+    py: Python<'_>,
+    class: &str,
+    code: &str,
+    message: &str,
+    attrs: &[(&str, Attr<'_>)],
+) -> PyResult<PyErr> {
+    let module = ERRORS
+        .get_or_try_init(py, || {
+            PyModule::import(py, "trello_auth.errors").map(Bound::unbind)
+        })?
+        .bind(py);
+    let instance = module.getattr(class)?.call1((message,))?;
+    instance.setattr("code", code)?;
+    for (name, value) in attrs {
+        match value {
+            Attr::Str(v) => instance.setattr(*name, *v)?,
+            Attr::Int(v) => instance.setattr(*name, *v)?,
+            Attr::Float(v) => instance.setattr(*name, *v)?,
+        }
+    }
+    Ok(PyErr::from_value(instance))
 }
