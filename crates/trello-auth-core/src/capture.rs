@@ -140,7 +140,7 @@ pub fn parse_fragment(input: &str) -> Result<Token, CaptureError> {
     }
     let fragment = match input.split_once('#') {
         Some((_, fragment)) => fragment,
-        None if input.contains("://") => {
+        None if is_url(input) => {
             return Err(malformed(
                 "the URL has no fragment; pass the address with its #token=... part",
             ))
@@ -247,7 +247,7 @@ pub fn parse_pasted_token(input: &str) -> Result<Token, CaptureError> {
     if is_hex(input, 32) {
         return Err(CaptureError::LooksLikeKey);
     }
-    if input.contains("://") {
+    if is_url(input) {
         let Some((_, fragment)) = input.split_once('#') else {
             return Err(CaptureError::LooksLikeUrl);
         };
@@ -414,6 +414,16 @@ fn denied(message: &str) -> CaptureError {
     CaptureError::Denied {
         message: out.chars().take(MAX_MESSAGE_CHARS).collect(),
     }
+}
+
+/// `input` starts with a URI scheme and `://` (RFC 3986 §3.1), as a pasted address does; a
+/// token that merely contains `://` somewhere is not a URL.
+fn is_url(input: &str) -> bool {
+    input.split_once("://").is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 #[cfg(test)]

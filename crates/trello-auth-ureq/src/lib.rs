@@ -43,7 +43,7 @@ mod transport;
 pub use client::{Client, ClientBuilder};
 pub use transport::{
     UreqTransport, UreqTransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RESPONSE_TIMEOUT,
 };
 pub use trello_auth_core::client::ClientError as Error;
 

@@ -20,6 +20,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the server may stay silent, by default, while a request is sent or its answer is
 /// read (each read and each write).
 pub const DEFAULT_IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default bound on receiving the response head, and again on receiving its body.
+pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest response body accepted by default (16 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 << 20;
 
@@ -171,6 +173,7 @@ impl BlockingTransport for UreqTransport {
 pub struct UreqTransportBuilder {
     connect_timeout: Option<Duration>,
     io_timeout: Option<Duration>,
+    response_timeout: Option<Duration>,
     timeout: Option<Duration>,
     max_response_bytes: u64,
     allow_http: bool,
@@ -184,6 +187,7 @@ impl Default for UreqTransportBuilder {
         Self {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             io_timeout: Some(DEFAULT_IO_TIMEOUT),
+            response_timeout: Some(DEFAULT_RESPONSE_TIMEOUT),
             timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
@@ -199,6 +203,7 @@ impl fmt::Debug for UreqTransportBuilder {
         f.debug_struct("UreqTransportBuilder")
             .field("connect_timeout", &self.connect_timeout)
             .field("io_timeout", &self.io_timeout)
+            .field("response_timeout", &self.response_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_http", &self.allow_http)
@@ -222,18 +227,28 @@ impl UreqTransportBuilder {
         self
     }
 
-    /// How long a whole request may take, body included. Off by default: the connect and I/O
-    /// timeouts bound a stalled server already, and ureq re-arms the socket timeouts before
-    /// every read and write to honour a total one, which cost about 70 µs per request on
-    /// loopback in this project's benchmark (invisible against a real network's latency).
+    /// How long receiving the response head may take, and again receiving its body. Default
+    /// [`DEFAULT_RESPONSE_TIMEOUT`]: with the connect and I/O timeouts, it bounds every
+    /// request's total time by default, including a server that sends one byte at a time.
+    pub fn response_timeout(mut self, limit: Duration) -> Self {
+        self.response_timeout = Some(limit);
+        self
+    }
+
+    /// How long a whole request may take, body included, as one deadline. Off by default
+    /// (the per-phase bounds above apply): with ureq 3.5 a total deadline costs about 70 µs
+    /// per request on loopback, as if the connection were not reused (`cargo bench -p
+    /// trello-auth-tests --bench transports` with `.timeout(..)` set), where the per-phase
+    /// bounds cost nothing measurable.
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.timeout = Some(limit);
         self
     }
 
-    /// Removes the total and I/O timeouts (the connect timeout stays).
+    /// Removes the total, response and I/O timeouts (the connect timeout stays).
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;
+        self.response_timeout = None;
         self.io_timeout = None;
         self
     }
@@ -319,6 +334,8 @@ impl UreqTransportBuilder {
             .timeout_connect(self.connect_timeout)
             .timeout_per_read(self.io_timeout)
             .timeout_per_write(self.io_timeout)
+            .timeout_recv_response(self.response_timeout)
+            .timeout_recv_body(self.response_timeout)
             .timeout_global(self.timeout)
             .tls_config(TlsConfig::builder().root_certs(roots).build())
             .build()
@@ -337,6 +354,7 @@ impl UreqTransportBuilder {
     pub fn build_with_agent(self, agent: Agent) -> Result<UreqTransport, Error> {
         if self.connect_timeout != Some(DEFAULT_CONNECT_TIMEOUT)
             || self.io_timeout != Some(DEFAULT_IO_TIMEOUT)
+            || self.response_timeout != Some(DEFAULT_RESPONSE_TIMEOUT)
             || self.timeout.is_some()
             || !self.extra_roots.is_empty()
             || self.bad_root.is_some()

@@ -1,11 +1,9 @@
-//! Tests of the authorize URL (SPEC S1.2): units, the `authorize/*.json` conformance vectors
-//! and properties.
+//! Tests of the authorize URL (SPEC S1.2): units and properties (the `authorize/*.json`
+//! vectors run in `tests/it/vectors`).
 
 use std::collections::BTreeMap;
-use std::fs;
 
 use proptest::prelude::*;
-use serde::Deserialize;
 
 use super::*;
 
@@ -318,137 +316,8 @@ fn errors_echo_only_a_prefix_of_the_value() {
     assert!(!err.to_string().contains("tail"), "{err}");
 }
 
-// ---- conformance vectors (VECTORS.md "authorize/*.json") ----
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Vector {
-    #[allow(dead_code)] // read, and required, but not checked: it is free text
-    note: String,
-    input: Input,
-    expect: Expect,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Input {
-    key: String,
-    scope: Option<Vec<String>>,
-    expiration: Option<String>,
-    name: Option<String>,
-    callback_method: Option<String>,
-    return_url: Option<String>,
-    base_url: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    url_base: Option<String>,
-    params: Option<BTreeMap<String, String>>,
-    error: Option<String>,
-}
-
-fn check_vector(text: &str) -> Result<(), String> {
-    let v: Vector = serde_json::from_str(text).map_err(|e| format!("unreadable: {e}"))?;
-    let scope: Option<Vec<&str>> = v
-        .input
-        .scope
-        .as_ref()
-        .map(|s| s.iter().map(String::as_str).collect());
-    let params = AuthorizeParams {
-        key: &v.input.key,
-        scope: scope.as_deref(),
-        expiration: v.input.expiration.as_deref(),
-        name: v.input.name.as_deref(),
-        callback_method: v.input.callback_method.as_deref(),
-        return_url: v.input.return_url.as_deref(),
-        base_url: v.input.base_url.as_deref(),
-    };
-    let got = params.build();
-    match (&v.expect, got) {
-        (
-            Expect {
-                error: Some(want),
-                url_base: None,
-                params: None,
-            },
-            Err(e),
-        ) => {
-            if e.code() == want {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected error {want}, got error {} ({e})",
-                    e.code()
-                ))
-            }
-        }
-        (
-            Expect {
-                error: Some(want),
-                url_base: None,
-                params: None,
-            },
-            Ok(url),
-        ) => Err(format!("expected error {want}, built {url}")),
-        (
-            Expect {
-                error: None,
-                url_base: Some(base),
-                params: Some(want),
-            },
-            Ok(url),
-        ) => {
-            if base_of(&url) != *base {
-                return Err(format!("url_base: expected {base}, got {}", base_of(&url)));
-            }
-            let got = params_of(&url)?;
-            if got != *want {
-                return Err(format!("params: expected {want:?}, got {got:?}"));
-            }
-            Ok(())
-        }
-        (
-            Expect {
-                error: None,
-                url_base: Some(_),
-                params: Some(_),
-            },
-            Err(e),
-        ) => Err(format!("expected a URL, got error {} ({e})", e.code())),
-        _ => Err("expect must hold either error, or url_base and params".into()),
-    }
-}
-
-#[test]
-fn vectors() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/authorize");
-    let mut files: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let (mut passed, mut failed) = (0, 0);
-    for path in &files {
-        let name = path.file_name().unwrap().to_string_lossy();
-        let text = fs::read_to_string(path).unwrap();
-        match check_vector(&text) {
-            Ok(()) => passed += 1,
-            Err(what) => {
-                failed += 1;
-                println!("vector FAILED: authorize/{name}: {what}");
-            }
-        }
-    }
-    println!("vectors: {passed} passed, {failed} failed");
-    assert_eq!(failed, 0);
-    assert!(
-        passed >= 10,
-        "only {passed} authorize vectors found in {dir}"
-    );
-}
+// The `authorize/*.json` conformance vectors run in the workspace's one vector runner
+// (`tests/it/vectors`, `cargo test -p trello-auth-tests`), shared with the Python tests.
 
 // ---- properties ----
 

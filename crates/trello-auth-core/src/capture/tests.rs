@@ -1,11 +1,8 @@
-//! Tests of token capture (SPEC S1.3, S1.4): units, the `capture/*.json` conformance vectors
-//! and properties.
-
-use std::fs;
+//! Tests of token capture (SPEC S1.3, S1.4): units and properties (the `capture/*.json`
+//! vectors run in `tests/it/vectors`).
 
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use proptest::prelude::*;
-use serde::Deserialize;
 
 use super::*;
 
@@ -352,99 +349,8 @@ fn messages_follow_the_house_style() {
     assert_eq!(e.code(), "empty");
 }
 
-// ---- conformance vectors (VECTORS.md "capture/*.json") ----
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Vector {
-    #[allow(dead_code)] // required, but free text
-    note: String,
-    kind: String,
-    input: String,
-    origin: Option<String>,
-    trusted_origin: Option<String>,
-    expect: Expect,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    token: Option<String>,
-    denied: Option<String>,
-    error: Option<String>,
-}
-
-fn check_vector(text: &str) -> Result<(), String> {
-    let v: Vector = serde_json::from_str(text).map_err(|e| format!("unreadable: {e}"))?;
-    let got = match (v.kind.as_str(), &v.origin, &v.trusted_origin) {
-        ("fragment", None, None) => parse_fragment(&v.input),
-        ("pasted", None, None) => parse_pasted_token(&v.input),
-        ("post_message", Some(origin), None) => parse_post_message(origin, &v.input),
-        ("post_message", Some(origin), Some(trusted)) => {
-            let trusted = Origin::parse(trusted).map_err(|e| format!("bad trusted_origin: {e}"))?;
-            parse_post_message_from(&trusted, origin, &v.input)
-        }
-        ("post_message", None, _) => return Err("post_message needs an origin".into()),
-        (kind @ ("fragment" | "pasted"), _, _) => {
-            return Err(format!("{kind} takes no origin or trusted_origin"))
-        }
-        (kind, _, _) => return Err(format!("unknown kind {kind:?}")),
-    };
-    let got = match got {
-        Ok(t) => format!("token {:?}", t.expose_secret()),
-        Err(CaptureError::Denied { message }) => format!("denied {message:?}"),
-        Err(e) => format!("error {}", e.code()),
-    };
-    let want = match &v.expect {
-        Expect {
-            token: Some(t),
-            denied: None,
-            error: None,
-        } => format!("token {t:?}"),
-        Expect {
-            token: None,
-            denied: Some(m),
-            error: None,
-        } => format!("denied {m:?}"),
-        Expect {
-            token: None,
-            denied: None,
-            error: Some(e),
-        } => format!("error {e}"),
-        _ => return Err("expect must hold exactly one of token, denied, error".into()),
-    };
-    if got == want {
-        Ok(())
-    } else {
-        Err(format!("expected {want}, got {got}"))
-    }
-}
-
-#[test]
-fn vectors() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/capture");
-    let mut files: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let (mut passed, mut failed) = (0, 0);
-    for path in &files {
-        let name = path.file_name().unwrap().to_string_lossy();
-        let text = fs::read_to_string(path).unwrap();
-        match check_vector(&text) {
-            Ok(()) => passed += 1,
-            Err(what) => {
-                failed += 1;
-                println!("vector FAILED: capture/{name}: {what}");
-            }
-        }
-    }
-    println!("vectors: {passed} passed, {failed} failed");
-    assert_eq!(failed, 0);
-    assert!(passed >= 16, "only {passed} capture vectors found in {dir}");
-}
+// The `capture/*.json` conformance vectors run in the workspace's one vector runner
+// (`tests/it/vectors`, `cargo test -p trello-auth-tests`), shared with the Python tests.
 
 // ---- properties ----
 

@@ -1,11 +1,9 @@
-//! Unit tests of classification (SPEC S4): the vectors of `tests/vectors/classify`, each S4 row,
-//! `Retry-After` parsing, and no-panic properties.
+//! Unit tests of classification (SPEC S4): each S4 row, `Retry-After` parsing, and no-panic
+//! properties (the `classify/*.json` vectors run in `tests/it/vectors`).
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use serde::Deserialize;
 
 use super::*;
 
@@ -23,138 +21,8 @@ fn verdict_of(status: u16, body: &str) -> Verdict {
     classify(&response(status, &[], body))
 }
 
-// ---- vectors (VECTORS.md "classify/*.json") ----
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Vector {
-    #[allow(dead_code)]
-    note: String,
-    response: VectorResponse,
-    expect: VectorExpect,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VectorResponse {
-    status: u16,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    #[serde(default)]
-    body: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VectorExpect {
-    verdict: String,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    limit: Option<String>,
-    action: String,
-    /// Absent: not checked; `null`: no hint expected; a number: that many milliseconds.
-    #[serde(default, deserialize_with = "present")]
-    retry_after_ms: Option<Option<u64>>,
-}
-
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
-    Option::<u64>::deserialize(d).map(Some)
-}
-
-/// Every difference between what `vector` expects and what [`classify`] says.
-fn check_vector(text: &str) -> Result<(), String> {
-    let v: Vector = serde_json::from_str(text).map_err(|e| format!("bad vector: {e}"))?;
-    let mut builder = http::Response::builder().status(v.response.status);
-    for (name, value) in &v.response.headers {
-        builder = builder.header(name, value);
-    }
-    let response = builder
-        .body(v.response.body.into_bytes())
-        .map_err(|e| format!("bad response: {e}"))?;
-    let verdict = classify(&response);
-    let e = v.expect;
-    let mut diffs = Vec::new();
-    if verdict.code() != e.verdict {
-        diffs.push(format!("verdict {} != {}", verdict.code(), e.verdict));
-    }
-    if verdict.action().code() != e.action {
-        diffs.push(format!(
-            "action {} != {}",
-            verdict.action().code(),
-            e.action
-        ));
-    }
-    let reason = match verdict {
-        Verdict::TokenRejected { reason } => Some(reason.code()),
-        _ => None,
-    };
-    if reason != e.reason.as_deref() {
-        diffs.push(format!("reason {reason:?} != {:?}", e.reason));
-    }
-    let limit = match verdict {
-        Verdict::RateLimited { limit, .. } => Some(limit.code()),
-        _ => None,
-    };
-    if limit != e.limit.as_deref() {
-        diffs.push(format!("limit {limit:?} != {:?}", e.limit));
-    }
-    if let Some(expected) = e.retry_after_ms {
-        let got = verdict.retry_after().map(|d| d.as_millis());
-        if got != expected.map(u128::from) {
-            diffs.push(format!("retry_after_ms {got:?} != {expected:?}"));
-        }
-    }
-    if diffs.is_empty() {
-        Ok(())
-    } else {
-        Err(diffs.join("; "))
-    }
-}
-
-#[test]
-fn vectors() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/classify");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("the vectors folder exists")
-        .map(|entry| entry.expect("readable folder entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    paths.sort();
-    let (mut passed, mut failed) = (0, 0);
-    for path in &paths {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let outcome = std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| check_vector(&text));
-        match outcome {
-            Ok(()) => passed += 1,
-            Err(what) => {
-                failed += 1;
-                println!("vector FAILED: classify/{name}: {what}");
-            }
-        }
-    }
-    println!("vectors: {passed} passed, {failed} failed");
-    assert_eq!(failed, 0, "see the lines above");
-    assert!(passed >= 24, "only {passed} classify vectors");
-}
-
-#[test]
-fn vector_checker_reports_differences() {
-    let wrong = r#"{ "note": "n", "response": { "status": 401, "body": "expired token" },
-        "expect": { "verdict": "token_rejected", "reason": "invalid", "action": "reauthorize" } }"#;
-    let err = check_vector(wrong).unwrap_err();
-    assert!(err.contains("reason"), "{err}");
-    let typo = r#"{ "note": "n", "response": { "status": 200 },
-        "expect": { "verdict": "success", "action": "done", "retry_after": 1 } }"#;
-    assert!(check_vector(typo).unwrap_err().contains("unknown field"));
-    let null_hint = r#"{ "note": "n", "response": { "status": 503, "headers": { "retry-after": "2" } },
-        "expect": { "verdict": "server_error", "action": "retry_after", "retry_after_ms": null } }"#;
-    assert!(check_vector(null_hint)
-        .unwrap_err()
-        .contains("retry_after_ms"));
-}
+// The `classify/*.json` conformance vectors run in the workspace's one vector runner
+// (`tests/it/vectors`, `cargo test -p trello-auth-tests`), shared with the Python tests.
 
 // ---- SPEC S4.1: 401 bodies ----
 
