@@ -209,8 +209,7 @@ impl Client {
         self.send(py, request)
     }
 
-    /// A request for `path` on the API origin, as the core's `Session::request` builds it
-    /// (which the ureq client does not expose for untyped bodies).
+    /// A request for `path` (plus `params` in the query) on the API origin.
     fn request(
         &self,
         py: Python<'_>,
@@ -219,17 +218,7 @@ impl Client {
         params: Option<&Bound<'_, PyAny>>,
         body: Option<Vec<u8>>,
     ) -> PyResult<Request> {
-        if !path.starts_with('/') || path.starts_with("//") {
-            return Err(errors::invalid_argument(
-                py,
-                "path",
-                "must start with a single '/', as in /1/members/me",
-            ));
-        }
-        if path.contains('#') {
-            return Err(errors::invalid_argument(py, "path", "has a fragment"));
-        }
-        let mut target = self.api.join(path);
+        let mut target = path.to_owned();
         if let Some(params) = params.filter(|p| !p.is_none()) {
             let query = query_string(params)?;
             if !query.is_empty() {
@@ -237,20 +226,9 @@ impl Client {
                 target.push_str(&query);
             }
         }
-        let uri: http::Uri = target.parse().map_err(|_| {
-            errors::invalid_argument(py, "path", "not valid in a URL: percent-encode it")
-        })?;
-        let mut request = Request::new(Vec::new());
-        *request.method_mut() = method;
-        *request.uri_mut() = uri;
-        if let Some(bytes) = body {
-            request.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("application/json"),
-            );
-            *request.body_mut() = bytes;
-        }
-        Ok(request)
+        self.inner
+            .request(method, &target, body.map(|b| ("application/json", b)))
+            .map_err(|e| errors::client(py, &e))
     }
 
     /// Sends through the client's loop with the GIL released; the 2xx body parsed as JSON.

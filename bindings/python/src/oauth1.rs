@@ -353,9 +353,6 @@ impl Flow {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
             .ok_or_else(|| errors::invalid_argument(py, "finish", "call authorize_url() first"))?;
-        if user_refused(callback) {
-            return Err(errors::oauth(py, &oauth1::OAuthError::Denied));
-        }
         let verifier = if callback.contains('=') || callback.contains("://") {
             oauth1::parse_callback(callback, &token)
         } else {
@@ -378,17 +375,6 @@ impl Flow {
             self.callback.as_str()
         )
     }
-}
-
-/// Whether the callback says `oauth_problem=user_refused` (the OAuth Problem Reporting
-/// extension), which the sandbox (and Trello) send on Deny. The core's `parse_callback` reads
-/// only `denied` and `error` so far; until it also reads this, the binding does, so that a Deny
-/// raises `AuthorizationDenied` rather than "no oauth_verifier".
-fn user_refused(callback: &str) -> bool {
-    let query = callback.split_once('?').map_or(callback, |(_, q)| q);
-    let query = query.split('#').next().unwrap_or_default();
-    url::form_urlencoded::parse(query.as_bytes())
-        .any(|(name, value)| name == "oauth_problem" && value == "user_refused")
 }
 
 /// The access token credentials of a finished flow. `repr` shows neither value.

@@ -150,6 +150,19 @@ impl Client {
         }
     }
 
+    /// A request for `path_and_query` (such as `/1/boards/abc?fields=name`) on the API
+    /// origin, without credentials, for [`execute`](Self::execute): `body` is a content type
+    /// and its bytes. Refuses a path that does not start with one `/`, has a fragment, or is
+    /// not valid in a URL.
+    pub fn request(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<(&'static str, Vec<u8>)>,
+    ) -> Result<Request> {
+        self.inner.session.request(method, path_and_query, body)
+    }
+
     async fn json<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -157,7 +170,7 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<T> {
         let body = body.map(|bytes| ("application/json", bytes));
-        let request = self.inner.session.request(method, path, body)?;
+        let request = self.request(method, path, body)?;
         decode(&self.execute(request).await?)
     }
 

@@ -221,7 +221,15 @@ pub fn parse_callback(
         Cow::Borrowed(input.strip_prefix('?').unwrap_or(input))
     };
     let fields = FormFields(url::form_urlencoded::parse(query.as_bytes()).collect());
-    if fields.has("denied") || fields.has("error") {
+    // `oauth_problem=user_refused` is the OAuth Problem Reporting extension's deny, which
+    // Trello (and the sandbox) send when the user presses Deny.
+    if fields.has("denied")
+        || fields.has("error")
+        || fields
+            .0
+            .iter()
+            .any(|(k, v)| k == "oauth_problem" && v == "user_refused")
+    {
         return Err(OAuthError::Denied);
     }
     let duplicate = || OAuthError::MalformedCallback {

@@ -258,6 +258,11 @@ fn parse_callback_refusals() {
         ),
         ("?denied=rt42", "denied"),
         ("?oauth_token=rt42&error=access_denied", "denied"),
+        ("?oauth_token=rt42&oauth_problem=user_refused", "denied"),
+        (
+            "http://localhost:8080/cb?oauth_token=rt42&oauth_problem=user_refused",
+            "denied",
+        ),
         ("http://[bad/cb?oauth_token=rt42", "malformed_callback"),
         ("", "malformed_callback"),
     ] {
