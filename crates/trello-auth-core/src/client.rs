@@ -267,6 +267,99 @@ impl Auth {
 /// returned: a place to drop the stored token and start re-authorization.
 pub type TokenRejectedHook = Arc<dyn Fn(TokenRejection) + Send + Sync>;
 
+/// The settings a client's builder collects, turned into a [`Session`] once: both clients'
+/// builders hold one, so their choices (OAuth 1.0a over key + token, the credentials' API
+/// origin, the defaults) are made in one place.
+#[derive(Default)]
+pub struct SessionBuilder {
+    credentials: Option<Credentials>,
+    oauth1: Option<(Consumer, TokenCredentials)>,
+    placement: Placement,
+    api: Option<Origin>,
+    retry: Option<RetryPolicy>,
+    limiter: Option<Option<RateLimiter>>,
+    hook: Option<TokenRejectedHook>,
+}
+
+impl SessionBuilder {
+    /// Key + token auth with `credentials` (their API origin unless [`api_base`](Self::api_base)).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// OAuth 1.0a signed calls; takes precedence over [`credentials`](Self::credentials).
+    pub fn oauth1(mut self, consumer: Consumer, token: TokenCredentials) -> Self {
+        self.oauth1 = Some((consumer, token));
+        self
+    }
+
+    /// Where the key and token go (default [`Placement::Header`]).
+    pub fn placement(mut self, placement: Placement) -> Self {
+        self.placement = placement;
+        self
+    }
+
+    /// The API origin.
+    pub fn api_base(mut self, api: Origin) -> Self {
+        self.api = Some(api);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// The client-side rate limiter; `None` sends without pacing (default: Trello's budgets).
+    pub fn rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// The hook called when a token is rejected.
+    pub fn on_token_rejected(mut self, hook: TokenRejectedHook) -> Self {
+        self.hook = Some(hook);
+        self
+    }
+
+    /// The session, with `seed` for its jitter and nonces (the caller's randomness: this
+    /// crate has none).
+    pub fn build(self, seed: u64) -> Session {
+        let auth = match (self.oauth1, self.credentials) {
+            (Some((consumer, token)), _) => Auth::oauth1(&consumer, &token),
+            (None, Some(credentials)) => Auth::key_token(credentials, self.placement),
+            (None, None) => Auth::None,
+        };
+        let mut session = Session::new(auth).with_seed(seed);
+        if let Some(api) = self.api {
+            session = session.with_api_base(api);
+        }
+        if let Some(retry) = self.retry {
+            session = session.with_retry_policy(retry);
+        }
+        if let Some(limiter) = self.limiter {
+            session = session.with_rate_limiter(limiter);
+        }
+        if let Some(hook) = self.hook {
+            session = session.with_token_rejected_hook(hook);
+        }
+        session
+    }
+}
+
+impl fmt::Debug for SessionBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionBuilder")
+            .field("credentials", &self.credentials)
+            .field("oauth1", &self.oauth1.is_some())
+            .field("placement", &self.placement)
+            .field("api", &self.api)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What a client knows between calls: API origin, credentials, retry policy, rate limiter,
 /// jitter source and token-rejected hook. Shared by concurrent calls (`Sync`).
 pub struct Session {

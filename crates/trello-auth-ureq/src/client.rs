@@ -10,7 +10,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trello_auth_core::classify::TokenRejection;
-use trello_auth_core::client::{decode, Attempt, Auth, Next, Session};
+use trello_auth_core::client::{decode, Attempt, Next, Session, SessionBuilder};
 use trello_auth_core::oauth1::{
     self, Callback, Consumer, RequestToken, TokenCredentials, Verifier,
 };
@@ -264,23 +264,16 @@ impl fmt::Debug for Client {
 /// ```
 #[derive(Default)]
 pub struct ClientBuilder {
-    credentials: Option<Credentials>,
-    oauth1: Option<(Consumer, TokenCredentials)>,
-    placement: Placement,
-    api: Option<Origin>,
+    session: SessionBuilder,
     auth_base: Option<Origin>,
     transport: Option<Arc<dyn BlockingTransport + Send + Sync>>,
-    retry: Option<RetryPolicy>,
-    limiter: Option<Option<RateLimiter>>,
-    hook: Option<Arc<dyn Fn(TokenRejection) + Send + Sync>>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("credentials", &self.credentials)
-            .field("placement", &self.placement)
-            .field("api", &self.api)
+            .field("session", &self.session)
+            .field("auth_base", &self.auth_base)
             .finish_non_exhaustive()
     }
 }
@@ -288,7 +281,7 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// The key and token; the API origin is theirs unless [`api_base`](Self::api_base) says.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.session = self.session.credentials(credentials);
         self
     }
 
@@ -297,7 +290,7 @@ impl ClientBuilder {
     /// [`Client::oauth1_access_token`] returned. Takes precedence over
     /// [`credentials`](Self::credentials).
     pub fn oauth1(mut self, consumer: Consumer, token: TokenCredentials) -> Self {
-        self.oauth1 = Some((consumer, token));
+        self.session = self.session.oauth1(consumer, token);
         self
     }
 
@@ -310,13 +303,13 @@ impl ClientBuilder {
 
     /// Where the key and token go (SPEC S3). Default [`Placement::Header`].
     pub fn placement(mut self, placement: Placement) -> Self {
-        self.placement = placement;
+        self.session = self.session.placement(placement);
         self
     }
 
     /// The API origin (default `https://api.trello.com`, or the credentials').
     pub fn api_base(mut self, api: Origin) -> Self {
-        self.api = Some(api);
+        self.session = self.session.api_base(api);
         self
     }
 
@@ -329,13 +322,13 @@ impl ClientBuilder {
 
     /// The retry policy. Default [`RetryPolicy::default`]: 3 retries, 0.5 s doubling.
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
+        self.session = self.session.retry_policy(retry);
         self
     }
 
     /// The client-side rate limiter; `None` sends without pacing. Default: Trello's budgets.
     pub fn rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
-        self.limiter = Some(limiter);
+        self.session = self.session.rate_limiter(limiter);
         self
     }
 
@@ -344,30 +337,15 @@ impl ClientBuilder {
         mut self,
         hook: impl Fn(TokenRejection) + Send + Sync + 'static,
     ) -> Self {
-        self.hook = Some(Arc::new(hook));
+        self.session = self.session.on_token_rejected(Arc::new(hook));
         self
     }
 
     /// Builds the client.
     pub fn build(self) -> Client {
-        let auth = match (self.oauth1, self.credentials) {
-            (Some((consumer, token)), _) => Auth::oauth1(&consumer, &token),
-            (None, Some(credentials)) => Auth::key_token(credentials, self.placement),
-            (None, None) => Auth::None,
-        };
-        let mut session = Session::new(auth).with_seed(RandomState::new().hash_one(Instant::now()));
-        if let Some(api) = self.api {
-            session = session.with_api_base(api);
-        }
-        if let Some(retry) = self.retry {
-            session = session.with_retry_policy(retry);
-        }
-        if let Some(limiter) = self.limiter {
-            session = session.with_rate_limiter(limiter);
-        }
-        if let Some(hook) = self.hook {
-            session = session.with_token_rejected_hook(hook);
-        }
+        let session = self
+            .session
+            .build(RandomState::new().hash_one(Instant::now()));
         let transport = self
             .transport
             .unwrap_or_else(|| Arc::new(UreqTransport::new()));
