@@ -58,10 +58,18 @@ fn main() {
         Box::new(OurUreq::new(&target, Call::Me)),
         Box::new(RawHyper::new(&target, IN_FLIGHT)),
         Box::new(OurHyper::new(&target, IN_FLIGHT, Call::Execute)),
+        // For reference: what a Tokio timer per request costs the raw client (the reason the
+        // hyper transport watches its deadlines from a thread, see its `deadline` module).
+        Box::new(RawHyper::new(&target, 1).with_tokio_timeout()),
+        Box::new(RawHyper::new(&target, IN_FLIGHT).with_tokio_timeout()),
     ];
-    // Optional filter: the first argument that is not a flag keeps the scenarios naming it.
+    // Optional filter: the first argument that is not a flag keeps the scenarios whose name
+    // contains it (or, after a leading `=`, equals it).
     if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with("--")) {
-        scenarios.retain(|s| s.name().contains(&filter));
+        scenarios.retain(|s| match filter.strip_prefix('=') {
+            Some(exact) => s.name() == exact,
+            None => s.name().contains(&filter),
+        });
     }
     for s in &mut scenarios {
         s.run(batch / 2); // warm up: connections, pools, limiter window
@@ -79,12 +87,8 @@ fn main() {
         }
     }
 
-    let rows: Vec<Row> = scenarios
-        .iter()
-        .zip(&samples)
-        .map(|(s, samples)| Row::of(s.name(), samples))
-        .collect();
-    print_table(&rows);
+    let names: Vec<String> = scenarios.iter().map(|s| s.name()).collect();
+    print_table(&names, &samples);
     drop(server);
 }
 
@@ -176,9 +180,16 @@ struct RawHyper {
     url: http::Uri,
     header: http::HeaderValue,
     in_flight: usize,
+    tokio_timeout: bool,
 }
 
 impl RawHyper {
+    /// Each request inside `tokio::time::timeout` (30 s), as most clients bound a request.
+    fn with_tokio_timeout(mut self) -> Self {
+        self.tokio_timeout = true;
+        self
+    }
+
     fn new(target: &Target, in_flight: usize) -> Self {
         let rt = current_thread();
         let client = {
@@ -192,6 +203,7 @@ impl RawHyper {
             url: target.url.clone(),
             header: target.header.clone(),
             in_flight,
+            tokio_timeout: false,
         }
     }
 
@@ -216,9 +228,14 @@ impl RawHyper {
 
 impl Scenario for RawHyper {
     fn name(&self) -> String {
+        let timer = if self.tokio_timeout {
+            " + tokio timeout"
+        } else {
+            ""
+        };
         match self.in_flight {
-            1 => "hyper-util raw".into(),
-            n => format!("hyper-util raw, {n} in flight"),
+            1 => format!("hyper-util raw{timer}"),
+            n => format!("hyper-util raw{timer}, {n} in flight"),
         }
     }
 
@@ -237,9 +254,16 @@ impl Scenario for RawHyper {
             for _ in 0..self.in_flight {
                 let (client, url, header) =
                     (self.client.clone(), self.url.clone(), self.header.clone());
+                let timed = self.tokio_timeout;
                 set.spawn(async move {
                     for _ in 0..per_task {
-                        Self::one(&client, &url, &header).await;
+                        let one = Self::one(&client, &url, &header);
+                        if timed {
+                            let limit = Duration::from_secs(30);
+                            tokio::time::timeout(limit, one).await.expect("in time");
+                        } else {
+                            one.await;
+                        }
                     }
                 });
             }
@@ -432,61 +456,54 @@ impl Scenario for OurUreq {
     }
 }
 
-/// One scenario's summary.
-struct Row {
-    name: String,
-    median_ns: f64,
-    min_ns: f64,
-    allocations: f64,
+/// The middle value of `values` (sorted in place).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
-impl Row {
-    fn of(name: String, samples: &[(f64, f64)]) -> Self {
-        let mut times: Vec<f64> = samples.iter().map(|s| s.0).collect();
-        times.sort_by(f64::total_cmp);
-        let mut allocs: Vec<f64> = samples.iter().map(|s| s.1).collect();
-        allocs.sort_by(f64::total_cmp);
-        Self {
-            name,
-            median_ns: times[times.len() / 2],
-            min_ns: times[0],
-            allocations: allocs[allocs.len() / 2],
-        }
-    }
-}
-
-fn print_table(rows: &[Row]) {
-    let raw = |prefix: &str, concurrent: bool| {
-        rows.iter()
-            .find(|r| r.name.starts_with(prefix) && r.name.contains("in flight") == concurrent)
-            .map(|r| r.median_ns)
+/// The raw peer a scenario is compared with: same library, same concurrency.
+fn peer_of(name: &str, names: &[String]) -> Option<usize> {
+    let concurrent = name.contains("in flight");
+    let prefix = if name.to_ascii_lowercase().contains("hyper") {
+        "hyper-util raw"
+    } else {
+        "ureq raw"
     };
+    names.iter().position(|n| {
+        n.starts_with(prefix) && !n.contains("timeout") && n.contains("in flight") == concurrent
+    })
+}
+
+/// Prints one row per scenario. "vs raw" is the median over rounds of the scenario's time
+/// divided by its raw peer's time in the same round: batches run interleaved, so pairing them
+/// cancels the machine's slow drifts, which a ratio of two medians would keep.
+fn print_table(names: &[String], samples: &[Vec<(f64, f64)>]) {
     println!();
-    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw | allocs/req |");
+    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw (paired median) | allocs/req |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for r in rows {
-        let concurrent = r.name.contains("in flight");
-        let peer = if r.name.to_ascii_lowercase().contains("hyper") {
-            raw("hyper-util raw", concurrent)
-        } else {
-            raw("ureq raw", concurrent)
-        };
-        let ratio = peer.map_or("".into(), |p| {
-            let overhead = (r.median_ns / p - 1.0) * 100.0;
-            if r.name.contains("raw") {
-                "baseline".into()
-            } else {
-                format!("{overhead:+.1}%")
+    for (i, (name, own)) in names.iter().zip(samples).enumerate() {
+        let mut times: Vec<f64> = own.iter().map(|s| s.0).collect();
+        let mut allocs: Vec<f64> = own.iter().map(|s| s.1).collect();
+        let median_ns = median(&mut times);
+        let vs_raw = match peer_of(name, names) {
+            Some(p) if p == i => "baseline".to_owned(),
+            Some(p) => {
+                let mut ratios: Vec<f64> = own
+                    .iter()
+                    .zip(&samples[p])
+                    .map(|(a, b)| a.0 / b.0)
+                    .collect();
+                format!("{:+.1}%", (median(&mut ratios) - 1.0) * 100.0)
             }
-        });
+            None => String::new(),
+        };
         println!(
-            "| {} | {:.1} | {:.1} | {:.0} | {} | {:.1} |",
-            r.name,
-            r.median_ns / 1000.0,
-            r.min_ns / 1000.0,
-            1e9 / r.median_ns,
-            ratio,
-            r.allocations
+            "| {name} | {:.1} | {:.1} | {:.0} | {vs_raw} | {:.1} |",
+            median_ns / 1000.0,
+            times[0] / 1000.0,
+            1e9 / median_ns,
+            median(&mut allocs),
         );
     }
     println!();

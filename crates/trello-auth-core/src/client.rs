@@ -44,14 +44,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use http::header::CONTENT_TYPE;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use http::uri::Authority;
+use http::{HeaderMap, HeaderValue, Method, Uri};
 
 use crate::classify::{PermissionReason, RateLimitKind, TokenRejection};
 use crate::oauth1::{
     self, Callback, Consumer, OAuthError, OAuthParams, RequestToken, Signer, TokenCredentials,
     Verifier,
 };
-use crate::origin::is_loopback_str;
+use crate::origin::{is_loopback_authority, is_loopback_str};
 use crate::rate_limit::Decision;
 use crate::retry::is_idempotent;
 use crate::token::DecodeError;
@@ -703,13 +704,14 @@ impl Call<'_> {
 /// Only then can [`RateLimiter::observe`] change anything, so the full parse of the nine
 /// `x-rate-limit-*` headers is skipped on the common path.
 fn budget_spent(headers: &HeaderMap) -> bool {
-    const KEY: HeaderName = HeaderName::from_static("x-rate-limit-api-key-remaining");
-    const TOKEN: HeaderName = HeaderName::from_static("x-rate-limit-api-token-remaining");
-    [KEY, TOKEN].iter().any(|name| {
-        headers.get(name).is_some_and(|v| {
-            let digits = v.as_bytes().trim_ascii();
-            !digits.is_empty() && digits.iter().all(|b| *b == b'0')
-        })
+    // One pass over the few headers of a response costs less than hashing two long names.
+    headers.iter().any(|(name, value)| {
+        let name = name.as_str();
+        (name == "x-rate-limit-api-key-remaining" || name == "x-rate-limit-api-token-remaining")
+            && {
+                let digits = value.as_bytes().trim_ascii();
+                !digits.is_empty() && digits.iter().all(|b| *b == b'0')
+            }
     })
 }
 
@@ -759,6 +761,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, 
 /// assert_eq!(err.kind().code(), "refused");
 /// assert!(check_destination(&"http://api.trello.com/".parse()?, true).is_ok());
 /// assert!(check_destination(&"/1/members/me".parse()?, false).is_err());
+/// assert!(check_destination(&"https://:443/".parse()?, false).is_err()); // no host
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check_destination(uri: &Uri, allow_http: bool) -> Result<(), TransportError> {
@@ -768,19 +771,33 @@ pub fn check_destination(uri: &Uri, allow_http: bool) -> Result<(), TransportErr
             why,
         ))
     };
-    let Some(host) = uri.host() else {
+    let Some(authority) = uri.authority().filter(|a| has_host(a)) else {
         return refused("the URL has no host");
     };
     match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => Ok(()),
         Some(s) if s.eq_ignore_ascii_case("http") => {
-            if allow_http || is_loopback_str(host) {
+            if allow_http
+                || is_loopback_authority(authority.as_str())
+                || is_loopback_str(authority.host())
+            {
                 Ok(())
             } else {
                 refused("plain http to a non-loopback host (SPEC S3.4): use https, or the transport's danger_allow_http_to_non_loopback option")
             }
         }
         _ => refused("the URL's scheme is not http or https"),
+    }
+}
+
+/// Whether `authority` names a host: `http::Uri` accepts `:80` and `user@:80`. Cheaper than
+/// [`Authority::host`] when there is no user info, the usual case.
+fn has_host(authority: &Authority) -> bool {
+    let s = authority.as_str();
+    if s.bytes().any(|b| b == b'@') {
+        !authority.host().is_empty()
+    } else {
+        !s.is_empty() && !s.starts_with(':')
     }
 }
 

@@ -218,14 +218,19 @@ impl Credentials {
         placement: Placement,
     ) -> Result<Request, PlacementError> {
         let uri = request.uri();
-        if uri
-            .scheme_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("http"))
-            && !uri.host().is_some_and(is_loopback_str)
-        {
+        let same_origin = self.api.matches(uri);
+        // For a URL on the API origin the scheme and host are the origin's, already judged.
+        let insecure = if same_origin {
+            !self.api.is_https() && !self.api.is_loopback()
+        } else {
+            uri.scheme_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+                && !uri.host().is_some_and(is_loopback_str)
+        };
+        if insecure {
             return Err(PlacementError::InsecureScheme);
         }
-        if !self.api.matches(uri) {
+        if !same_origin {
             return Err(PlacementError::ForeignHost {
                 expected: self.api.as_str().to_owned(),
             });

@@ -118,6 +118,13 @@ impl Origin {
         let Some(scheme) = uri.scheme_str() else {
             return false;
         };
+        // Fast path, taken by every URL built with `join`: the same scheme and the very
+        // authority this origin serializes to (lower case, default port dropped, no user info).
+        let own_scheme = if self.https { "https" } else { "http" };
+        let own_authority = self.serialized.get(own_scheme.len() + 3..);
+        if scheme == own_scheme && uri.authority().map(|a| a.as_str()) == own_authority {
+            return true;
+        }
         let https = if scheme.eq_ignore_ascii_case("https") {
             true
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -169,9 +176,27 @@ pub(crate) fn is_loopback<S: AsRef<str>>(host: &Host<S>) -> bool {
     }
 }
 
+/// Whether an authority (`host[:port]`, as in an `http::Uri`) is one of the usual loopback
+/// spellings, `127.0.0.1`, `localhost` or `[::1]`, with or without a port: a check that needs
+/// no host extraction. `false` says only "not one of these"; ask [`is_loopback_str`] then.
+pub(crate) fn is_loopback_authority(authority: &str) -> bool {
+    ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| {
+        authority
+            .get(..host.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(host))
+            && authority.get(host.len()..).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest
+                        .strip_prefix(':')
+                        .is_some_and(|port| port.bytes().all(|b| b.is_ascii_digit()))
+            })
+    })
+}
+
 /// [`is_loopback`] for a host string as found in an `http::Uri` (IPv6 in brackets).
 pub(crate) fn is_loopback_str(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
+    // The usual spellings first: parsing an address costs more than the rest of the check.
+    if host == "127.0.0.1" || host == "[::1]" || host.eq_ignore_ascii_case("localhost") {
         return true;
     }
     if let Ok(ip) = host.parse::<Ipv4Addr>() {
@@ -204,12 +229,69 @@ mod tests {
     }
 
     #[test]
+    fn loopback_authorities() {
+        for a in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "LocalHost:1",
+            "[::1]:443",
+            "localhost:",
+        ] {
+            assert!(is_loopback_authority(a), "{a}");
+        }
+        for a in [
+            "127.0.0.1.evil.com",
+            "127.0.0.1:80@evil.com",
+            "localhost.evil.com:80",
+            "[::1]x",
+            "evil.com",
+            "127.0.0.2:1",
+            "",
+        ] {
+            assert!(!is_loopback_authority(a), "{a}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut never calls a host loopback that the full check would refuse.
+        #[test]
+        fn loopback_shortcut_implies_loopback_host(
+            authority in "(127\\.0\\.0\\.1|[Ll]ocal[Hh]ost|\\[::1\\]|[a-z0-9.:@\\[\\]]{0,12}){1,2}(:[0-9@a-z]{0,6})?",
+        ) {
+            if let Ok(parsed) = authority.parse::<http::uri::Authority>() {
+                if is_loopback_authority(parsed.as_str()) {
+                    proptest::prop_assert!(is_loopback_str(parsed.host()), "{}", authority);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn origin_matches_uri() {
         let o = Origin::parse("https://api.trello.com").unwrap();
         assert!(o.matches(&"https://API.trello.com:443/1/x".parse().unwrap()));
         assert!(!o.matches(&"https://api.trello.com:8443/1/x".parse().unwrap()));
         assert!(!o.matches(&"http://api.trello.com/1/x".parse().unwrap()));
         assert!(!o.matches(&"/1/x".parse().unwrap()));
+        // The fast path (exact authority) and the slow one agree on every spelling.
+        let local = Origin::parse("http://127.0.0.1:8080").unwrap();
+        for (uri, expected) in [
+            ("http://127.0.0.1:8080/1/members/me", true),
+            ("HTTP://127.0.0.1:8080/", true),
+            ("http://127.0.0.1:8080", true),
+            ("http://user@127.0.0.1:8080/", true),
+            ("http://127.0.0.1:80/", false),
+            ("http://127.0.0.1/", false),
+            ("https://127.0.0.1:8080/", false),
+            ("http://127.0.0.2:8080/", false),
+            ("http://localhost:8080/", false),
+        ] {
+            assert_eq!(local.matches(&uri.parse().unwrap()), expected, "{uri}");
+        }
+        let default_port = Origin::parse("http://localhost").unwrap();
+        assert!(default_port.matches(&"http://LocalHost:80/x".parse().unwrap()));
+        assert!(default_port.matches(&"http://localhost/x".parse().unwrap()));
+        assert!(!default_port.matches(&"http://localhost:8080/x".parse().unwrap()));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! [`Client`]: Trello REST calls over a [`Transport`] (by default [`HyperTransport`]), as a short
 //! loop over the core's [`Session`]: rate limiter → prepare → send → classify → act.
 
+use std::any::Any;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use trello_auth_core::oauth1::{
 use trello_auth_core::token::{self, Member, TokenInfo};
 use trello_auth_core::{
     Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Token, Transport,
+    TransportError,
 };
 
 use crate::{Error, HyperTransport, Result};
@@ -53,8 +55,32 @@ pub struct Client {
 
 struct Inner {
     auth_base: Origin,
-    transport: Arc<dyn Transport>,
+    transport: Sender,
     session: Session,
+}
+
+/// The client's transport: the default one is called directly, any other through the trait
+/// (whose future is boxed).
+enum Sender {
+    Hyper(HyperTransport),
+    Other(Box<dyn Transport>),
+}
+
+impl Sender {
+    fn of(transport: impl Transport + 'static) -> Self {
+        // Cloning a HyperTransport shares its pool: the clone is the transport.
+        match (&transport as &dyn Any).downcast_ref::<HyperTransport>() {
+            Some(hyper) => Sender::Hyper(hyper.clone()),
+            None => Sender::Other(Box::new(transport)),
+        }
+    }
+
+    async fn send(&self, request: Request) -> std::result::Result<Response, TransportError> {
+        match self {
+            Sender::Hyper(hyper) => hyper.send_unboxed(request).await,
+            Sender::Other(other) => other.send(request).await,
+        }
+    }
 }
 
 impl Client {
@@ -265,7 +291,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     session: SessionBuilder,
     auth_base: Option<Origin>,
-    transport: Option<Arc<dyn Transport>>,
+    transport: Option<Sender>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -314,7 +340,7 @@ impl ClientBuilder {
 
     /// The transport: a configured [`HyperTransport`] or any [`Transport`] (a closure in tests).
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
-        self.transport = Some(Arc::new(transport));
+        self.transport = Some(Sender::of(transport));
         self
     }
 
@@ -346,7 +372,7 @@ impl ClientBuilder {
             .build(RandomState::new().hash_one(Instant::now()));
         let transport = self
             .transport
-            .unwrap_or_else(|| Arc::new(HyperTransport::new()));
+            .unwrap_or_else(|| Sender::Hyper(HyperTransport::new()));
         Client {
             inner: Arc::new(Inner {
                 auth_base: self.auth_base.unwrap_or_else(Origin::trello),

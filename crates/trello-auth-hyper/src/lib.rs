@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod deadline;
 mod transport;
 
 pub use client::{Client, ClientBuilder};

@@ -4,6 +4,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use trello_auth_core::client::{check_destination, io_failure};
 use trello_auth_core::transport::TransportErrorKind;
 use trello_auth_core::{Request, Response, Transport, TransportError};
 
+use crate::deadline::{Deadlines, Missed};
 use crate::Error;
 
 /// The request body type of the hyper client a [`HyperTransport`] drives.
@@ -59,6 +61,7 @@ type SendFn = dyn Fn(http::Request<Body>) -> ResponseFuture + Send + Sync;
 pub struct HyperTransport {
     send: Arc<SendFn>,
     timeout: Option<Duration>,
+    deadlines: Option<Arc<Deadlines>>,
     max_response_bytes: usize,
     allow_http: bool,
 }
@@ -103,16 +106,23 @@ impl HyperTransport {
     {
         Self {
             send: Arc::new(move |request| client.request(request)),
-            timeout: Some(DEFAULT_TIMEOUT),
+            timeout: None,
+            deadlines: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
         }
+        .with_timeout(Some(DEFAULT_TIMEOUT))
     }
 
-    async fn exchange(&self, request: Request) -> Result<Response, TransportError> {
-        let response = (self.send)(request.map(|body| Full::new(Bytes::from(body))))
-            .await
-            .map_err(|e| sanitize(&e))?;
+    fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self.deadlines = timeout.map(|limit| Arc::new(Deadlines::new(limit)));
+        self
+    }
+
+    /// Receives the response of a request in flight, body included, within the size limit.
+    async fn receive(&self, in_flight: ResponseFuture) -> Result<Response, TransportError> {
+        let response = in_flight.await.map_err(|e| sanitize(&e))?;
         let (parts, mut body) = response.into_parts();
         let expected = parts
             .headers
@@ -156,17 +166,38 @@ impl fmt::Debug for HyperTransport {
 #[async_trait::async_trait]
 impl Transport for HyperTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        check_destination(request.uri(), self.allow_http)?;
-        match self.timeout {
-            Some(limit) => tokio::time::timeout(limit, self.exchange(request))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(TransportError::with_source(
-                        TransportErrorKind::Timeout,
-                        "the total timeout elapsed",
-                    ))
-                }),
-            None => self.exchange(request).await,
+        self.send_unboxed(request).await
+    }
+}
+
+impl HyperTransport {
+    /// [`Transport::send`] without the trait's boxed future: the [`Client`](crate::Client)
+    /// calls this for its default transport, saving an allocation per request.
+    ///
+    /// The request is checked and handed to hyper before the returned future is first polled
+    /// (hyper-util's future does nothing until then), so the future does not carry it.
+    pub(crate) fn send_unboxed(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send + '_ {
+        let in_flight = check_destination(request.uri(), self.allow_http)
+            .map(|()| (self.send)(request.map(|body| Full::new(Bytes::from(body)))));
+        async move {
+            let in_flight = in_flight?;
+            let Some(deadlines) = &self.deadlines else {
+                return self.receive(in_flight).await;
+            };
+            match deadlines.within(self.receive(in_flight)).await {
+                Ok(outcome) => outcome,
+                Err(Missed::Elapsed) => Err(TransportError::with_source(
+                    TransportErrorKind::Timeout,
+                    "the total timeout elapsed",
+                )),
+                Err(Missed::NoWatcher) => Err(TransportError::with_source(
+                    TransportErrorKind::Other,
+                    "could not start the thread that enforces the total timeout",
+                )),
+            }
         }
     }
 }
@@ -332,12 +363,12 @@ impl HyperTransportBuilder {
             .enable_http1()
             .enable_http2()
             .wrap_connector(http);
+        // The pool timer evicts idle connections; hyper's own timer is only needed for HTTP/2
+        // keep-alive pings, which are not enabled.
         let client = Client::builder(TokioExecutor::new())
-            .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())
             .build(connector);
-        let mut transport = HyperTransport::from_client(client);
-        transport.timeout = self.timeout;
+        let mut transport = HyperTransport::from_client(client).with_timeout(self.timeout);
         transport.max_response_bytes = self.max_response_bytes;
         transport.allow_http = self.allow_http;
         Ok(transport)
@@ -361,8 +392,7 @@ impl HyperTransportBuilder {
                 reason: "connect timeout and root certificates are configured on your own client",
             });
         }
-        let mut transport = HyperTransport::from_client(client);
-        transport.timeout = self.timeout;
+        let mut transport = HyperTransport::from_client(client).with_timeout(self.timeout);
         transport.max_response_bytes = self.max_response_bytes;
         transport.allow_http = self.allow_http;
         Ok(transport)

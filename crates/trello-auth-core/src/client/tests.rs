@@ -2,6 +2,8 @@
 
 use std::sync::atomic::AtomicUsize;
 
+use http::HeaderName;
+
 use proptest::prelude::*;
 
 use super::*;
