@@ -33,7 +33,7 @@ const SERVE_ENV: &str = "TRELLO_AUTH_BENCH_SERVE";
 /// Requests per measured batch (sequential scenarios).
 const BATCH: usize = 2_000;
 /// Measured batches per scenario, interleaved across scenarios.
-const ROUNDS: usize = 31;
+const ROUNDS: usize = 61;
 /// Requests in flight in the concurrent scenarios.
 const IN_FLIGHT: usize = 64;
 

@@ -23,17 +23,17 @@
 //! let now = Instant::now();
 //!
 //! // First attempt: the request goes out with the Authorization header.
-//! let Attempt::Send(sent) = call.attempt(now, 1_700_000_000)? else { unreachable!() };
+//! let Attempt::Send(sent) = call.attempt(now, || 1_700_000_000)? else { unreachable!() };
 //! assert!(sent.headers().contains_key("authorization"));
 //!
 //! // The server says 503 with a hint: wait, then send again.
 //! let busy = http::Response::builder().status(503).header("retry-after", "2").body(Vec::new())?;
-//! assert_eq!(call.settle(Ok(busy), now).retry_delay(), Some(Duration::from_secs(2)));
+//! assert_eq!(call.settle(Ok(busy), || now).retry_delay(), Some(Duration::from_secs(2)));
 //!
 //! // The token was revoked: a typed error that says to re-authorize.
-//! let Attempt::Send(_) = call.attempt(now, 1_700_000_002)? else { unreachable!() };
+//! let Attempt::Send(_) = call.attempt(now, || 1_700_000_002)? else { unreachable!() };
 //! let dead = http::Response::builder().status(401).body(b"invalid token".to_vec())?;
-//! let Next::Fail(err) = call.settle(Ok(dead), now) else { unreachable!() };
+//! let Next::Fail(err) = call.settle(Ok(dead), || now) else { unreachable!() };
 //! assert_eq!(err.to_string(), "token revoked: re-authorize");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -508,7 +508,11 @@ impl Session {
         format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
     }
 
-    fn prepare(&self, request: Request, unix_time: u64) -> Result<Request, ClientError> {
+    fn prepare(
+        &self,
+        request: Request,
+        unix_time: impl FnOnce() -> u64,
+    ) -> Result<Request, ClientError> {
         match &self.auth {
             Auth::None => Ok(request),
             Auth::KeyToken {
@@ -524,7 +528,7 @@ impl Session {
                     .into());
                 }
                 let nonce = self.nonce();
-                Ok(signer.authorize(request, &OAuthParams::new(&nonce, unix_time))?)
+                Ok(signer.authorize(request, &OAuthParams::new(&nonce, unix_time()))?)
             }
         }
     }
@@ -626,8 +630,13 @@ impl Next {
 
 impl Call<'_> {
     /// Asks the rate limiter, then prepares a fresh copy of the request (credentials placed, or
-    /// a new signature: `unix_time` is the wall clock in seconds, for OAuth timestamps).
-    pub fn attempt(&mut self, now: Instant, unix_time: u64) -> Result<Attempt, ClientError> {
+    /// a new signature: `unix_time` reads the wall clock in seconds, called only for an OAuth
+    /// timestamp).
+    pub fn attempt(
+        &mut self,
+        now: Instant,
+        unix_time: impl FnOnce() -> u64,
+    ) -> Result<Attempt, ClientError> {
         if let Some(mut limiter) = self.session.limiter() {
             if let Decision::Wait(delay) = limiter.acquire(now) {
                 return Ok(Attempt::Wait(delay));
@@ -637,15 +646,20 @@ impl Call<'_> {
         self.session.prepare(copy, unix_time).map(Attempt::Send)
     }
 
-    /// Classifies the outcome of an attempt (received at `now`) and decides: done, retry after
-    /// a delay, or fail.
+    /// Classifies the outcome of an attempt and decides: done, retry after a delay, or fail.
+    /// `now` reads the clock (the moment the outcome arrived), called only when the rate
+    /// limiter must take in a spent budget.
     ///
     /// A 429 is retried for any method (the request was not processed, SPEC S4.3); a 5xx, a
     /// timeout or a broken connection only for idempotent methods (the server may have acted);
     /// a failure to connect for any method (nothing was sent). Delays come from the
     /// [`RetryPolicy`], which honours `Retry-After`, and the rate limiter takes in the
     /// `x-rate-limit-*` headers. A rejected token calls the session's hook.
-    pub fn settle(&mut self, outcome: Result<Response, TransportError>, now: Instant) -> Next {
+    pub fn settle(
+        &mut self,
+        outcome: Result<Response, TransportError>,
+        now: impl FnOnce() -> Instant,
+    ) -> Next {
         let session = self.session;
         let method = self.template.method();
         let response = match outcome {
@@ -666,9 +680,10 @@ impl Call<'_> {
                 return Next::Fail(ClientError::Transport(error));
             }
         };
-        if let Some(mut limiter) = session.limiter() {
-            if budget_spent(response.headers()) {
-                limiter.observe(&RateLimitStatus::from_headers(response.headers()), now);
+        // The lock is taken only in the rare case that can change the limiter.
+        if session.limiter.is_some() && budget_spent(response.headers()) {
+            if let Some(mut limiter) = session.limiter() {
+                limiter.observe(&RateLimitStatus::from_headers(response.headers()), now());
             }
         }
         let verdict = classify(&response);

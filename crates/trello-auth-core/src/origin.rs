@@ -180,17 +180,14 @@ pub(crate) fn is_loopback<S: AsRef<str>>(host: &Host<S>) -> bool {
 /// spellings, `127.0.0.1`, `localhost` or `[::1]`, with or without a port: a check that needs
 /// no host extraction. `false` says only "not one of these"; ask [`is_loopback_str`] then.
 pub(crate) fn is_loopback_authority(authority: &str) -> bool {
-    ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| {
-        authority
-            .get(..host.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(host))
-            && authority.get(host.len()..).is_some_and(|rest| {
-                rest.is_empty()
-                    || rest
-                        .strip_prefix(':')
-                        .is_some_and(|port| port.bytes().all(|b| b.is_ascii_digit()))
-            })
-    })
+    let bytes = authority.as_bytes();
+    // The port is what follows the last ':' if it is all digits (the colons of `[::1]` are
+    // followed by `1]`).
+    let host = match bytes.iter().rposition(|b| *b == b':') {
+        Some(colon) if bytes[colon + 1..].iter().all(u8::is_ascii_digit) => &authority[..colon],
+        _ => authority,
+    };
+    host == "127.0.0.1" || host == "[::1]" || host.eq_ignore_ascii_case("localhost")
 }
 
 /// [`is_loopback`] for a host string as found in an `http::Uri` (IPv6 in brackets).

@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -157,22 +158,30 @@ impl Client {
     ///
     /// A redirect (an attachment download's 302 to storage, SPEC S3.4) is returned, never
     /// followed: fetch its `Location` without credentials.
-    pub async fn execute(&self, request: Request) -> Result<Response> {
-        let session = &self.inner.session;
-        let mut call = session.call(request);
-        loop {
-            let delay = match call.attempt(Instant::now(), unix_time())? {
-                Attempt::Wait(delay) => delay,
-                Attempt::Send(request) => {
-                    let outcome = self.inner.transport.send(request).await;
-                    match call.settle(outcome, Instant::now()) {
-                        Next::Done(response) => return Ok(response),
-                        Next::Retry(delay) => delay,
-                        Next::Fail(error) => return Err(error),
+    ///
+    /// (Not an `async fn`: the request goes into the call before the future is built, so the
+    /// future does not hold it twice.)
+    pub fn execute(&self, request: Request) -> impl Future<Output = Result<Response>> + Send + '_ {
+        let mut call = self.inner.session.call(request);
+        async move {
+            loop {
+                let delay = match call.attempt(Instant::now(), unix_time)? {
+                    Attempt::Wait(delay) => delay,
+                    Attempt::Send(request) => {
+                        // The default transport is called directly, without the trait's box.
+                        let outcome = match &self.inner.transport {
+                            Sender::Hyper(hyper) => hyper.send_unboxed(request).await,
+                            Sender::Other(other) => other.send(request).await,
+                        };
+                        match call.settle(outcome, Instant::now) {
+                            Next::Done(response) => return Ok(response),
+                            Next::Retry(delay) => delay,
+                            Next::Fail(error) => return Err(error),
+                        }
                     }
-                }
-            };
-            tokio::time::sleep(delay).await;
+                };
+                tokio::time::sleep(delay).await;
+            }
         }
     }
 

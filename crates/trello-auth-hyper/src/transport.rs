@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{Client, ResponseFuture};
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::rt::TokioExecutor;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use trello_auth_core::client::{check_destination, io_failure};
@@ -363,11 +363,11 @@ impl HyperTransportBuilder {
             .enable_http1()
             .enable_http2()
             .wrap_connector(http);
-        // The pool timer evicts idle connections; hyper's own timer is only needed for HTTP/2
-        // keep-alive pings, which are not enabled.
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .build(connector);
+        // No timers: hyper's is only needed for HTTP/2 keep-alive pings (not enabled), and the
+        // pool's would keep a Tokio timer pending while any connection is idle, which costs
+        // every request (see the `deadline` module). The pool still drops a connection idle
+        // past its timeout (90 s) when it next looks for one to reuse.
+        let client = Client::builder(TokioExecutor::new()).build(connector);
         let mut transport = HyperTransport::from_client(client).with_timeout(self.timeout);
         transport.max_response_bytes = self.max_response_bytes;
         transport.allow_http = self.allow_http;

@@ -136,11 +136,11 @@ impl Client {
         let session = &self.inner.session;
         let mut call = session.call(request);
         loop {
-            let delay = match call.attempt(Instant::now(), unix_time())? {
+            let delay = match call.attempt(Instant::now(), unix_time)? {
                 Attempt::Wait(delay) => delay,
                 Attempt::Send(request) => {
                     let outcome = self.inner.transport.send(request);
-                    match call.settle(outcome, Instant::now()) {
+                    match call.settle(outcome, Instant::now) {
                         Next::Done(response) => return Ok(response),
                         Next::Retry(delay) => delay,
                         Next::Fail(error) => return Err(error),

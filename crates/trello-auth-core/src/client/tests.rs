@@ -33,7 +33,7 @@ fn response(status: u16, body: &str) -> Response {
 }
 
 fn send(call: &mut Call<'_>) -> Request {
-    match call.attempt(Instant::now(), 0).unwrap() {
+    match call.attempt(Instant::now(), || 0).unwrap() {
         Attempt::Send(request) => request,
         Attempt::Wait(d) => panic!("unexpected wait {d:?}"),
     }
@@ -47,7 +47,7 @@ fn success_is_done_and_carries_credentials_once() {
     assert_eq!(sent.uri(), "https://api.trello.com/1/members/me");
     assert_eq!(sent.headers().get_all("authorization").iter().count(), 1);
     assert!(matches!(
-        call.settle(Ok(response(200, "{}")), Instant::now()),
+        call.settle(Ok(response(200, "{}")), Instant::now),
         Next::Done(_)
     ));
 }
@@ -74,7 +74,7 @@ fn rate_limits_are_retried_for_any_method_then_reported() {
     for _ in 0..RetryPolicy::default().max_retries() {
         let _ = send(&mut call);
         let delay = call
-            .settle(Ok(limited()), Instant::now())
+            .settle(Ok(limited()), Instant::now)
             .retry_delay()
             .unwrap();
         assert!(
@@ -83,7 +83,7 @@ fn rate_limits_are_retried_for_any_method_then_reported() {
         );
     }
     let _ = send(&mut call);
-    match call.settle(Ok(limited()), Instant::now()) {
+    match call.settle(Ok(limited()), Instant::now) {
         Next::Fail(ClientError::RateLimited { limit, retry_after }) => {
             assert_eq!(limit, RateLimitKind::Token);
             assert_eq!(retry_after, Some(Duration::from_secs(1)));
@@ -98,12 +98,12 @@ fn server_errors_are_retried_only_when_idempotent() {
     let mut get = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut get);
     assert!(get
-        .settle(Ok(response(503, "")), Instant::now())
+        .settle(Ok(response(503, "")), Instant::now)
         .retry_delay()
         .is_some());
     let mut post = session.call(session.request(Method::POST, "/1/cards", None).unwrap());
     let _ = send(&mut post);
-    match post.settle(Ok(response(503, "")), Instant::now()) {
+    match post.settle(Ok(response(503, "")), Instant::now) {
         Next::Fail(err) => {
             assert_eq!(err.code(), "server_error");
             assert_eq!(
@@ -123,26 +123,23 @@ fn transport_failures_are_retried_when_safe() {
     let mut post = session.call(session.request(Method::POST, "/1/cards", None).unwrap());
     let _ = send(&mut post);
     assert!(
-        post.settle(Err(connect()), Instant::now())
+        post.settle(Err(connect()), Instant::now)
             .retry_delay()
             .is_some(),
         "nothing was sent"
     );
     let _ = send(&mut post);
     assert!(matches!(
-        post.settle(Err(io()), Instant::now()),
+        post.settle(Err(io()), Instant::now),
         Next::Fail(ClientError::Transport(_))
     ));
     let mut get = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut get);
-    assert!(get
-        .settle(Err(io()), Instant::now())
-        .retry_delay()
-        .is_some());
+    assert!(get.settle(Err(io()), Instant::now).retry_delay().is_some());
     let refused = TransportError::new(TransportErrorKind::Refused);
     let _ = send(&mut get);
     assert!(matches!(
-        get.settle(Err(refused), Instant::now()),
+        get.settle(Err(refused), Instant::now),
         Next::Fail(_)
     ));
 }
@@ -161,7 +158,7 @@ fn redirects_are_done_not_followed() {
         .header("location", "https://storage.example/f.png")
         .body(Vec::new())
         .unwrap();
-    match call.settle(Ok(moved), Instant::now()) {
+    match call.settle(Ok(moved), Instant::now) {
         Next::Done(r) => assert_eq!(r.status(), 302),
         other => panic!("{other:?}"),
     }
@@ -177,7 +174,7 @@ fn a_rejected_token_calls_the_hook_and_says_reauthorize() {
     }));
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut call);
-    match call.settle(Ok(response(401, "expired token")), Instant::now()) {
+    match call.settle(Ok(response(401, "expired token")), Instant::now) {
         Next::Fail(err) => {
             assert!(err.is_token_rejected());
             assert_eq!(err.to_string(), "token expired: re-authorize");
@@ -189,7 +186,7 @@ fn a_rejected_token_calls_the_hook_and_says_reauthorize() {
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut call);
     assert!(matches!(
-        call.settle(Ok(response(401, "invalid key")), Instant::now()),
+        call.settle(Ok(response(401, "invalid key")), Instant::now),
         Next::Fail(ClientError::KeyRejected)
     ));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -203,14 +200,14 @@ fn the_rate_limiter_paces_attempts() {
     )));
     let t0 = Instant::now();
     let mut first = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
-    assert!(matches!(first.attempt(t0, 0).unwrap(), Attempt::Send(_)));
+    assert!(matches!(first.attempt(t0, || 0).unwrap(), Attempt::Send(_)));
     let mut second = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
-    match second.attempt(t0, 0).unwrap() {
+    match second.attempt(t0, || 0).unwrap() {
         Attempt::Wait(d) => assert_eq!(d, Duration::from_secs(1)),
         Attempt::Send(_) => panic!("over budget"),
     }
     assert!(matches!(
-        second.attempt(t0 + Duration::from_secs(1), 0).unwrap(),
+        second.attempt(t0 + Duration::from_secs(1), || 0).unwrap(),
         Attempt::Send(_)
     ));
 }
@@ -220,7 +217,7 @@ fn spent_budgets_reported_by_the_server_pause_the_next_attempt() {
     let session = session().with_rate_limiter(Some(RateLimiter::default()));
     let t0 = Instant::now();
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
-    assert!(matches!(call.attempt(t0, 0).unwrap(), Attempt::Send(_)));
+    assert!(matches!(call.attempt(t0, || 0).unwrap(), Attempt::Send(_)));
     let spent = http::Response::builder()
         .status(200)
         .header("x-rate-limit-api-token-interval-ms", "2000")
@@ -228,9 +225,9 @@ fn spent_budgets_reported_by_the_server_pause_the_next_attempt() {
         .header("x-rate-limit-api-token-remaining", "0")
         .body(b"{}".to_vec())
         .unwrap();
-    assert!(matches!(call.settle(Ok(spent), t0), Next::Done(_)));
+    assert!(matches!(call.settle(Ok(spent), || t0), Next::Done(_)));
     let mut next = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
-    match next.attempt(t0, 0).unwrap() {
+    match next.attempt(t0, || 0).unwrap() {
         Attempt::Wait(d) => assert_eq!(d, Duration::from_secs(2)),
         Attempt::Send(_) => panic!("the server said the budget is spent"),
     }
@@ -241,7 +238,7 @@ fn placement_errors_surface_from_attempt() {
     let session = Session::new(Auth::key_token(creds(), Placement::Body)).with_rate_limiter(None);
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     assert_eq!(
-        call.attempt(Instant::now(), 0).unwrap_err().code(),
+        call.attempt(Instant::now(), || 0).unwrap_err().code(),
         "body_not_allowed"
     );
 }
@@ -298,7 +295,7 @@ proptest! {
         let mut retries = 0;
         for status in statuses {
             let _ = send(&mut call);
-            match call.settle(Ok(response(status, "")), Instant::now()) {
+            match call.settle(Ok(response(status, "")), Instant::now) {
                 Next::Retry(_) => retries += 1,
                 Next::Done(_) | Next::Fail(_) => break,
             }
@@ -351,7 +348,7 @@ fn oauth1_sessions_sign_each_attempt_afresh_and_only_for_the_api() {
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let first = send(&mut call);
     assert!(call
-        .settle(Ok(response(503, "")), Instant::now())
+        .settle(Ok(response(503, "")), Instant::now)
         .retry_delay()
         .is_some());
     let second = send(&mut call);
@@ -366,7 +363,7 @@ fn oauth1_sessions_sign_each_attempt_afresh_and_only_for_the_api() {
     assert_eq!(
         session
             .call(foreign)
-            .attempt(Instant::now(), 0)
+            .attempt(Instant::now(), || 0)
             .unwrap_err()
             .code(),
         "foreign_host"
