@@ -476,11 +476,12 @@ fn peer_of(name: &str, names: &[String]) -> Option<usize> {
 }
 
 /// Prints one row per scenario. "vs raw" is the median over rounds of the scenario's time
-/// divided by its raw peer's time in the same round: batches run interleaved, so pairing them
-/// cancels the machine's slow drifts, which a ratio of two medians would keep.
+/// divided by its raw peer's time in the same round, with the first and third quartiles:
+/// batches run interleaved, so pairing them cancels the machine's slow drifts, which a ratio
+/// of two medians would keep.
 fn print_table(names: &[String], samples: &[Vec<(f64, f64)>]) {
     println!();
-    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw (paired median) | allocs/req |");
+    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw: paired median (quartiles) | allocs/req |");
     println!("|---|---:|---:|---:|---:|---:|");
     for (i, (name, own)) in names.iter().zip(samples).enumerate() {
         let mut times: Vec<f64> = own.iter().map(|s| s.0).collect();
@@ -494,7 +495,14 @@ fn print_table(names: &[String], samples: &[Vec<(f64, f64)>]) {
                     .zip(&samples[p])
                     .map(|(a, b)| a.0 / b.0)
                     .collect();
-                format!("{:+.1}%", (median(&mut ratios) - 1.0) * 100.0)
+                let mid = median(&mut ratios);
+                let quartile = |q: usize| (ratios[ratios.len() * q / 4] - 1.0) * 100.0;
+                format!(
+                    "{:+.1}% ({:+.1} to {:+.1})",
+                    (mid - 1.0) * 100.0,
+                    quartile(1),
+                    quartile(3)
+                )
             }
             None => String::new(),
         };

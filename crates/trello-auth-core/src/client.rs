@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use http::header::CONTENT_TYPE;
-use http::uri::Authority;
+use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderValue, Method, Uri};
 
 use crate::classify::{PermissionReason, RateLimitKind, TokenRejection};
@@ -719,15 +719,25 @@ impl Call<'_> {
 /// Only then can [`RateLimiter::observe`] change anything, so the full parse of the nine
 /// `x-rate-limit-*` headers is skipped on the common path.
 fn budget_spent(headers: &HeaderMap) -> bool {
-    // One pass over the few headers of a response costs less than hashing two long names.
-    headers.iter().any(|(name, value)| {
-        let name = name.as_str();
-        (name == "x-rate-limit-api-key-remaining" || name == "x-rate-limit-api-token-remaining")
-            && {
-                let digits = value.as_bytes().trim_ascii();
-                !digits.is_empty() && digits.iter().all(|b| *b == b'0')
-            }
-    })
+    // One pass over the few headers of a response costs less than hashing two long names,
+    // and it stops once both have been read.
+    let (mut key_seen, mut token_seen) = (false, false);
+    for (name, value) in headers {
+        let seen = match name.as_str() {
+            "x-rate-limit-api-key-remaining" => &mut key_seen,
+            "x-rate-limit-api-token-remaining" => &mut token_seen,
+            _ => continue,
+        };
+        let digits = value.as_bytes().trim_ascii();
+        if !digits.is_empty() && digits.iter().all(|b| *b == b'0') {
+            return true;
+        }
+        *seen = true;
+        if key_seen && token_seen {
+            return false;
+        }
+    }
+    false
 }
 
 /// A copy of `request` (`http::Request` is not `Clone`: extensions are dropped).
@@ -777,6 +787,8 @@ pub fn decode<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, 
 /// assert!(check_destination(&"http://api.trello.com/".parse()?, true).is_ok());
 /// assert!(check_destination(&"/1/members/me".parse()?, false).is_err());
 /// assert!(check_destination(&"https://:443/".parse()?, false).is_err()); // no host
+/// assert!(check_destination(&"HTTP://LocalHost:8080/".parse()?, false).is_ok());
+/// assert!(check_destination(&"ftp://127.0.0.1/".parse()?, true).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check_destination(uri: &Uri, allow_http: bool) -> Result<(), TransportError> {
@@ -789,19 +801,19 @@ pub fn check_destination(uri: &Uri, allow_http: bool) -> Result<(), TransportErr
     let Some(authority) = uri.authority().filter(|a| has_host(a)) else {
         return refused("the URL has no host");
     };
-    match uri.scheme_str() {
-        Some(s) if s.eq_ignore_ascii_case("https") => Ok(()),
-        Some(s) if s.eq_ignore_ascii_case("http") => {
-            if allow_http
-                || is_loopback_authority(authority.as_str())
-                || is_loopback_str(authority.host())
-            {
-                Ok(())
-            } else {
-                refused("plain http to a non-loopback host (SPEC S3.4): use https, or the transport's danger_allow_http_to_non_loopback option")
-            }
-        }
-        _ => refused("the URL's scheme is not http or https"),
+    // `Scheme` compares standard schemes as enums, others case-insensitively.
+    let scheme = uri.scheme();
+    if scheme == Some(&Scheme::HTTPS) {
+        return Ok(());
+    }
+    if scheme != Some(&Scheme::HTTP) {
+        return refused("the URL's scheme is not http or https");
+    }
+    if allow_http || is_loopback_authority(authority.as_str()) || is_loopback_str(authority.host())
+    {
+        Ok(())
+    } else {
+        refused("plain http to a non-loopback host (SPEC S3.4): use https, or the transport's danger_allow_http_to_non_loopback option")
     }
 }
 

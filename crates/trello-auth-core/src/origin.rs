@@ -180,11 +180,15 @@ pub(crate) fn is_loopback<S: AsRef<str>>(host: &Host<S>) -> bool {
 /// spellings, `127.0.0.1`, `localhost` or `[::1]`, with or without a port: a check that needs
 /// no host extraction. `false` says only "not one of these"; ask [`is_loopback_str`] then.
 pub(crate) fn is_loopback_authority(authority: &str) -> bool {
+    let digits = |port: &str| port.bytes().all(|b| b.is_ascii_digit());
+    if authority.strip_prefix("127.0.0.1:").is_some_and(digits) {
+        return true; // the usual one, checked first
+    }
     let bytes = authority.as_bytes();
     // The port is what follows the last ':' if it is all digits (the colons of `[::1]` are
     // followed by `1]`).
     let host = match bytes.iter().rposition(|b| *b == b':') {
-        Some(colon) if bytes[colon + 1..].iter().all(u8::is_ascii_digit) => &authority[..colon],
+        Some(colon) if digits(&authority[colon + 1..]) => &authority[..colon],
         _ => authority,
     };
     host == "127.0.0.1" || host == "[::1]" || host.eq_ignore_ascii_case("localhost")

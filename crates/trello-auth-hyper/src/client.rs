@@ -6,7 +6,7 @@ use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::Method;
 use serde::de::DeserializeOwned;
@@ -164,23 +164,30 @@ impl Client {
     pub fn execute(&self, request: Request) -> impl Future<Output = Result<Response>> + Send + '_ {
         let mut call = self.inner.session.call(request);
         async move {
+            let mut wait = None;
             loop {
-                let delay = match call.attempt(Instant::now(), unix_time)? {
-                    Attempt::Wait(delay) => delay,
-                    Attempt::Send(request) => {
-                        // The default transport is called directly, without the trait's box.
-                        let outcome = match &self.inner.transport {
-                            Sender::Hyper(hyper) => hyper.send_unboxed(request).await,
-                            Sender::Other(other) => other.send(request).await,
-                        };
-                        match call.settle(outcome, Instant::now) {
-                            Next::Done(response) => return Ok(response),
-                            Next::Retry(delay) => delay,
-                            Next::Fail(error) => return Err(error),
-                        }
+                // Every `.await` stands alone: a value matched (or partly moved) around an
+                // `.await` would be kept in the future across it.
+                if let Some(delay) = wait.take() {
+                    tokio::time::sleep(delay).await;
+                }
+                let request = match send_or_wait(call.attempt(Instant::now(), unix_time)?) {
+                    Ok(request) => request,
+                    Err(delay) => {
+                        wait = Some(delay);
+                        continue;
                     }
                 };
-                tokio::time::sleep(delay).await;
+                // The default transport is called directly, without the trait's box.
+                let outcome = match &self.inner.transport {
+                    Sender::Hyper(hyper) => hyper.send_unboxed(request).await,
+                    Sender::Other(other) => other.send(request).await,
+                };
+                match call.settle(outcome, Instant::now) {
+                    Next::Done(response) => return Ok(response),
+                    Next::Retry(delay) => wait = Some(delay),
+                    Next::Fail(error) => return Err(error),
+                }
             }
         }
     }
@@ -389,6 +396,14 @@ impl ClientBuilder {
                 session,
             }),
         }
+    }
+}
+
+/// The request to send now, or how long the rate limiter says to wait.
+fn send_or_wait(attempt: Attempt) -> std::result::Result<Request, Duration> {
+    match attempt {
+        Attempt::Send(request) => Ok(request),
+        Attempt::Wait(delay) => Err(delay),
     }
 }
 

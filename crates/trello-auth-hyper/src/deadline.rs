@@ -17,7 +17,7 @@
 //! the transport's last clone is dropped.
 
 use std::future::Future;
-use std::pin::pin;
+use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
@@ -28,7 +28,8 @@ use slab::Slab;
 /// The deadlines of one transport's requests. Shared by the transport's clones; dropping the
 /// last one stops the watcher thread.
 pub(crate) struct Deadlines {
-    limit: Duration,
+    /// `None`: no deadline at all.
+    limit: Option<Duration>,
     shared: Arc<Shared>,
 }
 
@@ -59,9 +60,33 @@ pub(crate) enum Missed {
     NoWatcher,
 }
 
+pin_project_lite::pin_project! {
+    /// The future of [`Deadlines::within`]: the guarded future's output, or why it missed.
+    pub(crate) struct Within<'a, F> {
+        #[pin]
+        future: F,
+        registration: Registration<'a>,
+    }
+}
+
+impl<F: Future> Future for Within<'_, F> {
+    type Output = Result<F::Output, Missed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(output) = this.future.poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        match this.registration.wait(cx) {
+            Ok(()) => Poll::Pending,
+            Err(missed) => Poll::Ready(Err(missed)),
+        }
+    }
+}
+
 impl Deadlines {
-    /// Deadlines `limit` after each request's first wait.
-    pub(crate) fn new(limit: Duration) -> Self {
+    /// Deadlines `limit` after each request's first wait; `None` for no deadline.
+    pub(crate) fn new(limit: Option<Duration>) -> Self {
         Self {
             limit,
             shared: Arc::new(Shared {
@@ -71,24 +96,16 @@ impl Deadlines {
         }
     }
 
-    /// Runs `future` to completion unless `limit` passes first. A future that finishes on its
-    /// first poll never registers a deadline.
-    pub(crate) async fn within<F: Future>(&self, future: F) -> Result<F::Output, Missed> {
-        let mut future = pin!(future);
-        let mut registration = Registration {
-            deadlines: self,
-            key: None,
-        };
-        std::future::poll_fn(|cx| {
-            if let Poll::Ready(output) = future.as_mut().poll(cx) {
-                return Poll::Ready(Ok(output));
-            }
-            match registration.wait(cx) {
-                Ok(()) => Poll::Pending,
-                Err(missed) => Poll::Ready(Err(missed)),
-            }
-        })
-        .await
+    /// Runs `future` to completion unless the limit passes first. A future that finishes on
+    /// its first poll never registers a deadline.
+    pub(crate) fn within<F: Future>(&self, future: F) -> Within<'_, F> {
+        Within {
+            future,
+            registration: Registration {
+                deadlines: self,
+                key: None,
+            },
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -96,11 +113,11 @@ impl Deadlines {
     }
 
     /// Starts the watcher thread if it is not running.
-    fn ensure_watcher(&self, state: &mut State) -> Result<(), Missed> {
+    fn ensure_watcher(&self, state: &mut State, limit: Duration) -> Result<(), Missed> {
         if state.watcher.is_some() {
             return Ok(());
         }
-        let (shared, limit) = (Arc::clone(&self.shared), self.limit);
+        let shared = Arc::clone(&self.shared);
         let handle = std::thread::Builder::new()
             .name("trello-auth-timeouts".into())
             .spawn(move || watch(&shared, limit))
@@ -138,7 +155,7 @@ impl Shared {
 }
 
 /// One request's slot, removed when the guarded future finishes or is dropped.
-struct Registration<'a> {
+pub(crate) struct Registration<'a> {
     deadlines: &'a Deadlines,
     key: Option<usize>,
 }
@@ -147,6 +164,9 @@ impl Registration<'_> {
     /// Called when the guarded future is pending: registers its deadline on the first call,
     /// then reports whether it has passed.
     fn wait(&mut self, cx: &Context<'_>) -> Result<(), Missed> {
+        let Some(limit) = self.deadlines.limit else {
+            return Ok(());
+        };
         let mut state = self.deadlines.lock();
         if let Some(slot) = self.key.and_then(|key| state.slots.get_mut(key)) {
             if slot.expired {
@@ -159,10 +179,10 @@ impl Registration<'_> {
             return Ok(());
         }
         // A limit too large for the clock has no deadline.
-        let Some(deadline) = Instant::now().checked_add(self.deadlines.limit) else {
+        let Some(deadline) = Instant::now().checked_add(limit) else {
             return Ok(());
         };
-        self.deadlines.ensure_watcher(&mut state)?;
+        self.deadlines.ensure_watcher(&mut state, limit)?;
         self.key = Some(state.slots.insert(Slot {
             deadline,
             waker: Some(cx.waker().clone()),

@@ -6,7 +6,9 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -20,7 +22,7 @@ use trello_auth_core::client::{check_destination, io_failure};
 use trello_auth_core::transport::TransportErrorKind;
 use trello_auth_core::{Request, Response, Transport, TransportError};
 
-use crate::deadline::{Deadlines, Missed};
+use crate::deadline::{Deadlines, Missed, Within};
 use crate::Error;
 
 /// The request body type of the hyper client a [`HyperTransport`] drives.
@@ -45,6 +47,10 @@ type SendFn = dyn Fn(http::Request<Body>) -> ResponseFuture + Send + Sync;
 /// - Plain `http://` is refused unless the host is loopback or
 ///   [`HyperTransportBuilder::danger_allow_http_to_non_loopback`] is set.
 /// - Errors say what kind of failure happened; they never carry the URL, a header or a body.
+/// - The total timeout is watched by one helper thread per transport (started by the first
+///   request, stopped with the last clone), not by a Tokio timer per request: a pending Tokio
+///   timer makes the runtime park with a timeout, which costs every request about 3% on
+///   loopback (`cargo xtask bench`, "hyper-util raw + tokio timeout").
 ///
 /// ```no_run
 /// use trello_auth_core::Transport;
@@ -61,7 +67,7 @@ type SendFn = dyn Fn(http::Request<Body>) -> ResponseFuture + Send + Sync;
 pub struct HyperTransport {
     send: Arc<SendFn>,
     timeout: Option<Duration>,
-    deadlines: Option<Arc<Deadlines>>,
+    deadlines: Arc<Deadlines>,
     max_response_bytes: usize,
     allow_http: bool,
 }
@@ -107,7 +113,7 @@ impl HyperTransport {
         Self {
             send: Arc::new(move |request| client.request(request)),
             timeout: None,
-            deadlines: None,
+            deadlines: Arc::new(Deadlines::new(None)),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
         }
@@ -116,7 +122,7 @@ impl HyperTransport {
 
     fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
-        self.deadlines = timeout.map(|limit| Arc::new(Deadlines::new(limit)));
+        self.deadlines = Arc::new(Deadlines::new(timeout));
         self
     }
 
@@ -180,23 +186,55 @@ impl HyperTransport {
         &self,
         request: Request,
     ) -> impl Future<Output = Result<Response, TransportError>> + Send + '_ {
-        let in_flight = check_destination(request.uri(), self.allow_http)
-            .map(|()| (self.send)(request.map(|body| Full::new(Bytes::from(body)))));
-        async move {
-            let in_flight = in_flight?;
-            let Some(deadlines) = &self.deadlines else {
-                return self.receive(in_flight).await;
-            };
-            match deadlines.within(self.receive(in_flight)).await {
-                Ok(outcome) => outcome,
-                Err(Missed::Elapsed) => Err(TransportError::with_source(
-                    TransportErrorKind::Timeout,
-                    "the total timeout elapsed",
-                )),
-                Err(Missed::NoWatcher) => Err(TransportError::with_source(
-                    TransportErrorKind::Other,
-                    "could not start the thread that enforces the total timeout",
-                )),
+        match check_destination(request.uri(), self.allow_http) {
+            Ok(()) => {
+                let in_flight = (self.send)(request.map(|body| Full::new(Bytes::from(body))));
+                Sending::Receiving {
+                    receiving: self.deadlines.within(self.receive(in_flight)),
+                }
+            }
+            Err(refused) => Sending::Refused {
+                error: Some(refused),
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`HyperTransport::send_unboxed`]: written out rather than an `async`
+    /// block, which would hold the receiving future twice (as captured and as awaited).
+    #[project = SendingProjection]
+    enum Sending<'a, R> {
+        Refused { error: Option<TransportError> },
+        Receiving { #[pin] receiving: Within<'a, R> },
+    }
+}
+
+impl<R: Future<Output = Result<Response, TransportError>>> Future for Sending<'_, R> {
+    type Output = Result<Response, TransportError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            SendingProjection::Refused { error } => {
+                Poll::Ready(Err(error.take().unwrap_or_else(|| {
+                    TransportError::with_source(
+                        TransportErrorKind::Other,
+                        "polled after completion",
+                    )
+                })))
+            }
+            SendingProjection::Receiving { receiving } => {
+                receiving.poll(cx).map(|outcome| match outcome {
+                    Ok(outcome) => outcome,
+                    Err(Missed::Elapsed) => Err(TransportError::with_source(
+                        TransportErrorKind::Timeout,
+                        "the total timeout elapsed",
+                    )),
+                    Err(Missed::NoWatcher) => Err(TransportError::with_source(
+                        TransportErrorKind::Other,
+                        "could not start the thread that enforces the total timeout",
+                    )),
+                })
             }
         }
     }

@@ -11,7 +11,7 @@ const SHORT: Duration = Duration::from_millis(20);
 
 #[tokio::test]
 async fn a_future_ready_at_once_registers_nothing() {
-    let deadlines = Deadlines::new(SHORT);
+    let deadlines = Deadlines::new(Some(SHORT));
     assert_eq!(deadlines.within(async { 7 }).await, Ok(7));
     assert_eq!(deadlines.pending(), 0);
     assert!(deadlines.stop().is_none(), "no watcher thread was needed");
@@ -19,7 +19,7 @@ async fn a_future_ready_at_once_registers_nothing() {
 
 #[tokio::test]
 async fn a_future_that_waits_and_finishes_leaves_no_slot() {
-    let deadlines = Deadlines::new(Duration::from_secs(3600));
+    let deadlines = Deadlines::new(Some(Duration::from_secs(3600)));
     let output = deadlines
         .within(async {
             tokio::task::yield_now().await;
@@ -32,7 +32,7 @@ async fn a_future_that_waits_and_finishes_leaves_no_slot() {
 
 #[tokio::test]
 async fn a_future_that_never_finishes_misses_its_deadline() {
-    let deadlines = Deadlines::new(SHORT);
+    let deadlines = Deadlines::new(Some(SHORT));
     let missed = deadlines.within(std::future::pending::<()>()).await;
     assert_eq!(missed, Err(Missed::Elapsed));
     assert_eq!(deadlines.pending(), 0);
@@ -50,7 +50,7 @@ async fn a_future_that_never_finishes_misses_its_deadline() {
 
 #[test]
 fn dropping_a_pending_future_removes_its_slot() {
-    let deadlines = Deadlines::new(Duration::from_secs(3600));
+    let deadlines = Deadlines::new(Some(Duration::from_secs(3600)));
     {
         let mut guarded = pin!(deadlines.within(std::future::pending::<()>()));
         let mut cx = Context::from_waker(Waker::noop());
@@ -66,8 +66,20 @@ fn dropping_a_pending_future_removes_its_slot() {
 }
 
 #[test]
+fn no_limit_means_no_deadline() {
+    let deadlines = Deadlines::new(None);
+    {
+        let mut guarded = pin!(deadlines.within(std::future::pending::<()>()));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(guarded.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(deadlines.pending(), 0);
+    }
+    assert!(deadlines.stop().is_none(), "no watcher thread was needed");
+}
+
+#[test]
 fn a_limit_beyond_the_clock_means_no_deadline() {
-    let deadlines = Deadlines::new(Duration::MAX);
+    let deadlines = Deadlines::new(Some(Duration::MAX));
     let mut guarded = pin!(deadlines.within(std::future::pending::<()>()));
     let mut cx = Context::from_waker(Waker::noop());
     assert!(guarded.as_mut().poll(&mut cx).is_pending());
