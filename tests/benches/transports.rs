@@ -4,8 +4,12 @@
 //! request over interleaved batches, and heap allocations per request in the client.
 //!
 //! The sandbox runs in a child process (this binary again, with `TRELLO_AUTH_BENCH_SERVE` set)
-//! so that the allocation counter sees the client only. Run it on one CPU, client and server
-//! together, or a wake-up across vCPUs hides every client difference:
+//! so that the allocation counter sees the client only. The clients run in several worker
+//! processes in turn (this binary again, with `TRELLO_AUTH_BENCH_WORKER` set), each measuring a
+//! share of the rounds: a process's memory and code layout (ASLR) can shift one client against
+//! another by a few percent for that process's whole life, so a single process would report
+//! its layout's luck; pooling the rounds of several processes averages it out. Run it on one
+//! CPU, client and server together, or a wake-up across vCPUs hides every client difference:
 //!
 //! ```text
 //! cargo bench -p trello-auth-tests --bench transports --no-run
@@ -30,10 +34,14 @@ use trello_auth_core::{
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 const SERVE_ENV: &str = "TRELLO_AUTH_BENCH_SERVE";
+/// Set for a worker process: the sandbox's `api_base key token` line.
+const WORKER_ENV: &str = "TRELLO_AUTH_BENCH_WORKER";
 /// Requests per measured batch (sequential scenarios).
 const BATCH: usize = 2_000;
-/// Measured batches per scenario, interleaved across scenarios.
-const ROUNDS: usize = 61;
+/// Worker processes, one after the other.
+const WORKERS: usize = 7;
+/// Measured batches per scenario and worker, interleaved across scenarios.
+const ROUNDS: usize = 9;
 /// Requests in flight in the concurrent scenarios.
 const IN_FLIGHT: usize = 64;
 
@@ -43,10 +51,66 @@ fn main() {
         return;
     }
     let quick = std::env::args().any(|a| a == "--quick");
-    let (rounds, batch) = if quick { (3, 200) } else { (ROUNDS, BATCH) };
+    let (workers, rounds, batch) = if quick {
+        (2, 2, 200)
+    } else {
+        (WORKERS, ROUNDS, BATCH)
+    };
+    if let Ok(line) = std::env::var(WORKER_ENV) {
+        work(&Endpoint::parse(&line), rounds, batch);
+        return;
+    }
     let server = Server::spawn();
-    let target = Target::of(&server);
+    let mut names = Vec::new();
+    let mut samples: Vec<Vec<(f64, f64)>> = Vec::new();
+    for _ in 0..workers {
+        let (worker_names, worker_samples) = run_worker(&server.line);
+        if names.is_empty() {
+            samples = vec![Vec::new(); worker_names.len()];
+            names = worker_names;
+        }
+        for (all, more) in samples.iter_mut().zip(worker_samples) {
+            all.extend(more);
+        }
+    }
+    print_table(&names, &samples);
+    drop(server);
+}
 
+/// Runs one worker process to the end: the scenario names, and each scenario's samples in
+/// round order.
+fn run_worker(line: &str) -> (Vec<String>, Vec<Vec<(f64, f64)>>) {
+    let exe = std::env::current_exe().expect("this binary's path");
+    let output = Command::new(exe)
+        .args(std::env::args().skip(1))
+        .env(WORKER_ENV, line)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the worker runs");
+    assert!(output.status.success(), "the worker failed");
+    let (mut names, mut samples) = (Vec::new(), Vec::<Vec<(f64, f64)>>::new());
+    for row in String::from_utf8_lossy(&output.stdout).lines() {
+        let fields: Vec<&str> = row.split('\t').collect();
+        match fields[..] {
+            ["scenario", name] => {
+                names.push(name.to_owned());
+                samples.push(Vec::new());
+            }
+            ["sample", index, ns, allocations] => {
+                let index: usize = index.parse().expect("an index");
+                let parse = |v: &str| v.parse::<f64>().expect("a number");
+                samples[index].push((parse(ns), parse(allocations)));
+            }
+            _ => {}
+        }
+    }
+    (names, samples)
+}
+
+/// Worker mode: builds the clients, warms them up, measures `rounds` interleaved batches and
+/// prints the scenario names and the samples, tab-separated.
+fn work(endpoint: &Endpoint, rounds: usize, batch: usize) {
+    let target = Target::of(endpoint);
     let mut scenarios: Vec<Box<dyn Scenario>> = vec![
         Box::new(RawHyper::new(&target, 1)),
         Box::new(OurHyper::new(&target, 1, Call::Transport)),
@@ -74,22 +138,22 @@ fn main() {
     for s in &mut scenarios {
         s.run(batch / 2); // warm up: connections, pools, limiter window
     }
-    let mut samples: Vec<Vec<(f64, f64)>> = vec![Vec::new(); scenarios.len()];
+    let mut out = std::io::stdout().lock();
+    for s in &scenarios {
+        writeln!(out, "scenario\t{}", s.name()).expect("stdout");
+    }
     for _ in 0..rounds {
-        for (s, out) in scenarios.iter_mut().zip(&mut samples) {
+        for (index, s) in scenarios.iter_mut().enumerate() {
             let n = batch * s.scale();
             let region = Region::new(GLOBAL);
             let started = Instant::now();
             s.run(n);
             let elapsed = started.elapsed();
             let allocations = region.change().allocations as f64;
-            out.push((elapsed.as_nanos() as f64 / n as f64, allocations / n as f64));
+            let ns = elapsed.as_nanos() as f64 / n as f64;
+            writeln!(out, "sample\t{index}\t{ns}\t{}", allocations / n as f64).expect("stdout");
         }
     }
-
-    let names: Vec<String> = scenarios.iter().map(|s| s.name()).collect();
-    print_table(&names, &samples);
-    drop(server);
 }
 
 /// A way of sending `GET /1/members/me` repeatedly.
@@ -133,7 +197,7 @@ struct Target {
 }
 
 impl Target {
-    fn of(server: &Server) -> Self {
+    fn of(server: &Endpoint) -> Self {
         let api = Origin::parse(&server.api_base).expect("an origin");
         let credentials = Credentials::new(
             ApiKey::new(&server.key).expect("a key"),
@@ -517,12 +581,34 @@ fn print_table(names: &[String], samples: &[Vec<(f64, f64)>]) {
     println!();
 }
 
-/// The sandbox in a child process: this binary again, in serve mode.
-struct Server {
-    child: Child,
+/// Where the sandbox answers, and the credentials it issued.
+struct Endpoint {
     api_base: String,
     key: String,
     token: String,
+}
+
+impl Endpoint {
+    /// Reads the sandbox's `api_base key token` line.
+    fn parse(line: &str) -> Self {
+        let mut parts = line.split_whitespace().map(str::to_owned);
+        let (Some(api_base), Some(key), Some(token)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("unexpected sandbox line: {line:?}");
+        };
+        Self {
+            api_base,
+            key,
+            token,
+        }
+    }
+}
+
+/// The sandbox in a child process: this binary again, in serve mode.
+struct Server {
+    child: Child,
+    /// Its first line: `api_base key token`.
+    line: String,
 }
 
 impl Server {
@@ -539,17 +625,7 @@ impl Server {
         BufReader::new(stdout)
             .read_line(&mut line)
             .expect("the sandbox's first line");
-        let mut parts = line.split_whitespace().map(str::to_owned);
-        let (Some(api_base), Some(key), Some(token)) = (parts.next(), parts.next(), parts.next())
-        else {
-            panic!("unexpected sandbox line: {line:?}");
-        };
-        Self {
-            child,
-            api_base,
-            key,
-            token,
-        }
+        Self { child, line }
     }
 }
 

@@ -369,3 +369,23 @@ fn oauth1_sessions_sign_each_attempt_afresh_and_only_for_the_api() {
         "foreign_host"
     );
 }
+
+#[test]
+fn a_retried_request_is_the_same_request() {
+    let mut template = http::Request::post("https://api.trello.com/1/cards?idList=x")
+        .header(CONTENT_TYPE, "application/json")
+        .header("x-extra", "1")
+        .body(br#"{"name":"a"}"#.to_vec())
+        .unwrap();
+    *template.version_mut() = http::Version::HTTP_2;
+    let copy = duplicate(&template);
+    assert_eq!(copy.method(), template.method());
+    assert_eq!(copy.uri(), template.uri());
+    assert_eq!(copy.version(), template.version());
+    assert_eq!(copy.headers(), template.headers());
+    assert_eq!(copy.body(), template.body());
+    let bare = http::Request::get("https://api.trello.com/1/members/me")
+        .body(Vec::new())
+        .unwrap();
+    assert!(duplicate(&bare).headers().is_empty());
+}
