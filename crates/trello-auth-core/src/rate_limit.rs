@@ -166,9 +166,10 @@ impl Decision {
 /// A client-side limiter for one key + token pair (SPEC S4.3): an exact sliding window per
 /// scope, plus a pause when the server says a budget is spent.
 ///
-/// Each scope remembers the instants of its last `max` sends. A send at `now` is allowed when
-/// fewer than `max` sends happened in `(now - interval, now]`; otherwise the answer is to wait
-/// until the oldest of them leaves the window. So no window of length `interval` ever holds
+/// The limiter remembers the instants of the last sends, as many as the larger budget counts.
+/// A scope allows a send at `now` when fewer than its `max` sends happened in
+/// `(now - interval, now]`; otherwise the answer is to wait until the oldest of them leaves
+/// the window. So no window of length `interval` ever holds
 /// more than `max` sends, and after [`Decision::Wait(d)`](Decision::Wait), asking again at
 /// `now + d` answers [`Decision::Send`] (for non-decreasing `now`s and no new
 /// [`observe`](Self::observe) in between).
@@ -193,8 +194,13 @@ impl Decision {
 /// ```
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
-    key: Window,
-    token: Window,
+    key: Limit,
+    token: Limit,
+    /// The instants of the last sends, oldest first: as many as the larger budget counts. Both
+    /// scopes see every send, so one log serves both (the key's window starts at its
+    /// `key.max`-th most recent send, the token's at its `token.max`-th). It grows on demand,
+    /// so a huge `max` costs nothing up front.
+    sends: VecDeque<Instant>,
     /// Set by [`RateLimiter::observe`]: no send for `.1` from `.0`. Kept as a start and a length
     /// so that no `Instant` addition can overflow.
     paused: Option<(Instant, Duration)>,
@@ -211,8 +217,9 @@ impl RateLimiter {
     /// A limiter with these budgets for the API key and the token.
     pub fn new(key: Limit, token: Limit) -> Self {
         RateLimiter {
-            key: Window::new(key),
-            token: Window::new(token),
+            key,
+            token,
+            sends: VecDeque::new(),
             paused: None,
         }
     }
@@ -223,7 +230,9 @@ impl RateLimiter {
         let pause = self.paused.map_or(Duration::ZERO, |(since, length)| {
             remaining(since, length, now)
         });
-        let wait = pause.max(self.key.wait(now)).max(self.token.wait(now));
+        let wait = pause
+            .max(self.wait(self.key, now))
+            .max(self.wait(self.token, now));
         if wait.is_zero() {
             Decision::Send
         } else {
@@ -236,11 +245,24 @@ impl RateLimiter {
     pub fn acquire(&mut self, now: Instant) -> Decision {
         let decision = self.check(now);
         if decision == Decision::Send {
-            self.key.record(now);
-            self.token.record(now);
+            let kept = self.key.max.max(self.token.max) as usize;
+            if self.sends.len() >= kept {
+                self.sends.pop_front();
+            }
+            self.sends.push_back(now);
             self.paused = None;
         }
         decision
+    }
+
+    /// How long until `limit` allows a send at `now` (zero: now): until the send that opens
+    /// its window, the `limit.max`-th most recent, leaves it.
+    fn wait(&self, limit: Limit, now: Instant) -> Duration {
+        let max = limit.max as usize;
+        match self.sends.len().checked_sub(max) {
+            Some(first) => remaining(self.sends[first], limit.interval, now),
+            None => Duration::ZERO,
+        }
     }
 
     /// Takes in the budgets a response reported (read at `now`, when the response arrived).
@@ -281,40 +303,6 @@ impl RateLimiter {
                 self.paused = Some((now, budget.interval));
             }
         }
-    }
-}
-
-/// One scope's sliding window: the instants of the last `limit.max` sends, oldest first.
-#[derive(Debug, Clone)]
-struct Window {
-    limit: Limit,
-    /// Grows on demand up to `limit.max`, so a huge `max` costs nothing up front.
-    sends: VecDeque<Instant>,
-}
-
-impl Window {
-    fn new(limit: Limit) -> Self {
-        Window {
-            limit,
-            sends: VecDeque::new(),
-        }
-    }
-
-    /// How long until a send is allowed at `now` (zero: now).
-    fn wait(&self, now: Instant) -> Duration {
-        if self.sends.len() < self.limit.max as usize {
-            return Duration::ZERO;
-        }
-        self.sends.front().map_or(Duration::ZERO, |&oldest| {
-            remaining(oldest, self.limit.interval, now)
-        })
-    }
-
-    fn record(&mut self, now: Instant) {
-        if self.sends.len() >= self.limit.max as usize {
-            self.sends.pop_front();
-        }
-        self.sends.push_back(now);
     }
 }
 

@@ -150,7 +150,7 @@ fn a_huge_budget_allocates_nothing_up_front() {
         Limit::new(u32::MAX, Duration::MAX),
         Limit::new(u32::MAX, Duration::MAX),
     );
-    assert_eq!(limiter.key.sends.capacity(), 0);
+    assert_eq!(limiter.sends.capacity(), 0);
     assert_eq!(limiter.check(Instant::now()), Decision::Send);
 }
 
