@@ -19,103 +19,72 @@ use crate::errors;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
-/// The `Authorization` header value for a request signed with HMAC-SHA1 (RFC 5849 §3.5.1).
-#[pyfunction]
-#[pyo3(
-    text_signature = "(method, url, *, consumer_key, consumer_secret, token=None, \
-    token_secret=None, body=None, nonce, timestamp, callback=None, verifier=None, \
-    include_version=True, content_type='application/x-www-form-urlencoded')"
-)]
-#[pyo3(signature = (
-    method, url, *, consumer_key, consumer_secret, token = None, token_secret = None,
-    body = None, nonce, timestamp, callback = None, verifier = None, include_version = true,
-    content_type = Some(FORM),
-))]
-pub fn sign(
-    py: Python<'_>,
-    method: &str,
-    url: &str,
-    consumer_key: &str,
-    consumer_secret: &str,
-    token: Option<&str>,
-    token_secret: Option<&str>,
-    body: Option<&Bound<'_, PyAny>>,
-    nonce: &str,
-    timestamp: &Bound<'_, PyAny>,
-    callback: Option<&str>,
-    verifier: Option<&str>,
-    include_version: bool,
-    content_type: Option<&str>,
-) -> PyResult<String> {
-    let signed = compute(
-        py,
-        Inputs {
-            method,
-            url,
-            consumer_key,
-            consumer_secret,
-            token,
-            token_secret,
-            body,
-            nonce,
-            timestamp,
-            callback,
-            verifier,
-            include_version,
-            content_type,
-        },
-    )?;
-    Ok(signed.authorization().to_owned())
+/// Declares a pyfunction that takes the signing arguments (pyo3 needs each function's own
+/// list), signs with `compute`, and hands the result to `$finish`.
+macro_rules! signing_function {
+    ($(#[$doc:meta])* $name:ident -> $out:ty, |$signed:ident| $finish:expr) => {
+        $(#[$doc])*
+        #[pyfunction]
+        #[pyo3(
+            text_signature = "(method, url, *, consumer_key, consumer_secret, token=None, \
+            token_secret=None, body=None, nonce, timestamp, callback=None, verifier=None, \
+            include_version=True, content_type='application/x-www-form-urlencoded')"
+        )]
+        #[pyo3(signature = (
+            method, url, *, consumer_key, consumer_secret, token = None, token_secret = None,
+            body = None, nonce, timestamp, callback = None, verifier = None,
+            include_version = true, content_type = Some(FORM),
+        ))]
+        pub fn $name(
+            py: Python<'_>,
+            method: &str,
+            url: &str,
+            consumer_key: &str,
+            consumer_secret: &str,
+            token: Option<&str>,
+            token_secret: Option<&str>,
+            body: Option<&Bound<'_, PyAny>>,
+            nonce: &str,
+            timestamp: &Bound<'_, PyAny>,
+            callback: Option<&str>,
+            verifier: Option<&str>,
+            include_version: bool,
+            content_type: Option<&str>,
+        ) -> PyResult<$out> {
+            let $signed = compute(
+                py,
+                Inputs {
+                    method,
+                    url,
+                    consumer_key,
+                    consumer_secret,
+                    token,
+                    token_secret,
+                    body,
+                    nonce,
+                    timestamp,
+                    callback,
+                    verifier,
+                    include_version,
+                    content_type,
+                },
+            )?;
+            Ok($finish)
+        }
+    };
 }
 
-/// Like `sign`, but returns the whole `Signature`: base string, signature and header.
-#[pyfunction]
-#[pyo3(
-    text_signature = "(method, url, *, consumer_key, consumer_secret, token=None, \
-    token_secret=None, body=None, nonce, timestamp, callback=None, verifier=None, \
-    include_version=True, content_type='application/x-www-form-urlencoded')"
-)]
-#[pyo3(signature = (
-    method, url, *, consumer_key, consumer_secret, token = None, token_secret = None,
-    body = None, nonce, timestamp, callback = None, verifier = None, include_version = true,
-    content_type = Some(FORM),
-))]
-pub fn signature(
-    py: Python<'_>,
-    method: &str,
-    url: &str,
-    consumer_key: &str,
-    consumer_secret: &str,
-    token: Option<&str>,
-    token_secret: Option<&str>,
-    body: Option<&Bound<'_, PyAny>>,
-    nonce: &str,
-    timestamp: &Bound<'_, PyAny>,
-    callback: Option<&str>,
-    verifier: Option<&str>,
-    include_version: bool,
-    content_type: Option<&str>,
-) -> PyResult<Signature> {
-    let inner = compute(
-        py,
-        Inputs {
-            method,
-            url,
-            consumer_key,
-            consumer_secret,
-            token,
-            token_secret,
-            body,
-            nonce,
-            timestamp,
-            callback,
-            verifier,
-            include_version,
-            content_type,
-        },
-    )?;
-    Ok(Signature { inner })
-}
+signing_function!(
+    /// The `Authorization` header value for a request signed with HMAC-SHA1 (RFC 5849 §3.5.1).
+    sign -> String,
+    |signed| signed.authorization().to_owned()
+);
+
+signing_function!(
+    /// Like `sign`, but returns the whole `Signature`: base string, signature and header.
+    signature -> Signature,
+    |inner| Signature { inner }
+);
 
 /// The arguments of `sign` and `signature`.
 struct Inputs<'a, 'py> {
