@@ -8,6 +8,10 @@ use std::future::Future;
 
 use crate::{Request, Response};
 
+mod roots;
+
+pub use roots::TrustRoots;
+
 /// Sends a prepared request and returns the response, asynchronously.
 ///
 /// Implemented by `trello_auth_hyper::HyperTransport`, and by any

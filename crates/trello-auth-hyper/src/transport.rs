@@ -16,10 +16,8 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{Client, ResponseFuture};
 use hyper_util::rt::TokioExecutor;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
 use trello_auth_core::client::{check_destination, io_failure};
-use trello_auth_core::transport::TransportErrorKind;
+use trello_auth_core::transport::{TransportErrorKind, TrustRoots};
 use trello_auth_core::{Request, Response, Transport, TransportError};
 
 use crate::deadline::{Deadlines, Missed, Within};
@@ -259,9 +257,7 @@ pub struct HyperTransportBuilder {
     timeout: Option<Duration>,
     max_response_bytes: usize,
     allow_http: bool,
-    built_in_roots: bool,
-    extra_roots: Vec<CertificateDer<'static>>,
-    bad_root: Option<&'static str>,
+    roots: TrustRoots,
 }
 
 impl Default for HyperTransportBuilder {
@@ -271,9 +267,7 @@ impl Default for HyperTransportBuilder {
             timeout: Some(DEFAULT_TIMEOUT),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
-            built_in_roots: true,
-            extra_roots: Vec::new(),
-            bad_root: None,
+            roots: TrustRoots::default(),
         }
     }
 }
@@ -285,8 +279,8 @@ impl fmt::Debug for HyperTransportBuilder {
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_http", &self.allow_http)
-            .field("built_in_roots", &self.built_in_roots)
-            .field("extra_roots", &self.extra_roots.len())
+            .field("built_in_roots", &self.roots.built_in())
+            .field("extra_roots", &self.roots.extra().len())
             .finish()
     }
 }
@@ -321,29 +315,14 @@ impl HyperTransportBuilder {
     /// example the sandbox's CA). A bundle with no certificate makes [`build`](Self::build)
     /// fail.
     pub fn add_root_certificate_pem(mut self, pem: &str) -> Self {
-        let mut found = false;
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            match cert {
-                Ok(cert) => {
-                    found = true;
-                    self.extra_roots.push(cert);
-                }
-                Err(_) => {
-                    self.bad_root = Some("a root certificate is not valid PEM");
-                    return self;
-                }
-            }
-        }
-        if !found {
-            self.bad_root = Some("the root certificate PEM holds no certificate");
-        }
+        self.roots.add_pem(pem);
         self
     }
 
     /// Whether the webpki (Mozilla) roots are trusted. Default `true`; set `false` to trust only
     /// the certificates added with [`add_root_certificate_pem`](Self::add_root_certificate_pem).
     pub fn tls_built_in_root_certs(mut self, enabled: bool) -> Self {
-        self.built_in_roots = enabled;
+        self.roots.set_built_in(enabled);
         self
     }
 
@@ -362,22 +341,17 @@ impl HyperTransportBuilder {
     /// Fails with [`Error::TransportConfig`] when a root certificate was not valid PEM or no
     /// root is trusted at all.
     pub fn build(self) -> Result<HyperTransport, Error> {
-        if let Some(reason) = self.bad_root {
-            return Err(Error::TransportConfig { reason });
-        }
+        self.roots
+            .check()
+            .map_err(|reason| Error::TransportConfig { reason })?;
         let mut roots = rustls::RootCertStore::empty();
-        if self.built_in_roots {
+        if self.roots.built_in() {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        let (_, ignored) = roots.add_parsable_certificates(self.extra_roots.iter().cloned());
+        let (_, ignored) = roots.add_parsable_certificates(self.roots.extra().iter().cloned());
         if ignored > 0 {
             return Err(Error::TransportConfig {
                 reason: "a root certificate could not be parsed as X.509",
-            });
-        }
-        if roots.is_empty() {
-            return Err(Error::TransportConfig {
-                reason: "no root certificate is trusted: keep the built-in roots or add one",
             });
         }
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
@@ -421,11 +395,7 @@ impl HyperTransportBuilder {
     where
         C: Connect + Clone + Send + Sync + 'static,
     {
-        if self.connect_timeout != Some(DEFAULT_CONNECT_TIMEOUT)
-            || !self.extra_roots.is_empty()
-            || self.bad_root.is_some()
-            || !self.built_in_roots
-        {
+        if self.connect_timeout != Some(DEFAULT_CONNECT_TIMEOUT) || !self.roots.is_default() {
             return Err(Error::TransportConfig {
                 reason: "connect timeout and root certificates are configured on your own client",
             });

@@ -5,10 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::CertificateDer;
 use trello_auth_core::client::{check_destination, io_failure};
-use trello_auth_core::transport::TransportErrorKind;
+use trello_auth_core::transport::{TransportErrorKind, TrustRoots};
 use trello_auth_core::{BlockingTransport, Request, Response, TransportError};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::Agent;
@@ -177,9 +175,7 @@ pub struct UreqTransportBuilder {
     timeout: Option<Duration>,
     max_response_bytes: u64,
     allow_http: bool,
-    built_in_roots: bool,
-    extra_roots: Vec<CertificateDer<'static>>,
-    bad_root: Option<&'static str>,
+    roots: TrustRoots,
 }
 
 impl Default for UreqTransportBuilder {
@@ -191,9 +187,7 @@ impl Default for UreqTransportBuilder {
             timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
-            built_in_roots: true,
-            extra_roots: Vec::new(),
-            bad_root: None,
+            roots: TrustRoots::default(),
         }
     }
 }
@@ -207,8 +201,8 @@ impl fmt::Debug for UreqTransportBuilder {
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_http", &self.allow_http)
-            .field("built_in_roots", &self.built_in_roots)
-            .field("extra_roots", &self.extra_roots.len())
+            .field("built_in_roots", &self.roots.built_in())
+            .field("extra_roots", &self.roots.extra().len())
             .finish()
     }
 }
@@ -264,29 +258,14 @@ impl UreqTransportBuilder {
     /// example the sandbox's CA). A bundle with no certificate makes [`build`](Self::build)
     /// fail.
     pub fn add_root_certificate_pem(mut self, pem: &str) -> Self {
-        let mut found = false;
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            match cert {
-                Ok(cert) => {
-                    found = true;
-                    self.extra_roots.push(cert);
-                }
-                Err(_) => {
-                    self.bad_root = Some("a root certificate is not valid PEM");
-                    return self;
-                }
-            }
-        }
-        if !found {
-            self.bad_root = Some("the root certificate PEM holds no certificate");
-        }
+        self.roots.add_pem(pem);
         self
     }
 
     /// Whether the webpki (Mozilla) roots are trusted. Default `true`; set `false` to trust only
     /// the certificates added with [`add_root_certificate_pem`](Self::add_root_certificate_pem).
     pub fn tls_built_in_root_certs(mut self, enabled: bool) -> Self {
-        self.built_in_roots = enabled;
+        self.roots.set_built_in(enabled);
         self
     }
 
@@ -305,24 +284,19 @@ impl UreqTransportBuilder {
     /// Fails with [`Error::TransportConfig`] when a root certificate was not valid PEM or no
     /// root is trusted at all.
     pub fn build(self) -> Result<UreqTransport, Error> {
-        if let Some(reason) = self.bad_root {
-            return Err(Error::TransportConfig { reason });
-        }
-        let roots = match (self.built_in_roots, self.extra_roots.is_empty()) {
-            (true, true) => RootCerts::WebPki,
-            (false, true) => {
-                return Err(Error::TransportConfig {
-                    reason: "no root certificate is trusted: keep the built-in roots or add one",
-                })
-            }
+        self.roots
+            .check()
+            .map_err(|reason| Error::TransportConfig { reason })?;
+        let roots = match (self.roots.built_in(), self.roots.extra()) {
+            (_, []) => RootCerts::WebPki, // `check` passed: the built-in roots are on
             // ureq takes roots as certificates, not trust anchors: the same Mozilla set, in
             // certificate form, plus the extra ones.
-            (built_in, false) => {
+            (built_in, extra) => {
                 let mozilla = webpki_root_certs::TLS_SERVER_ROOT_CERTS
                     .iter()
                     .filter(|_| built_in);
                 let certs: Vec<Certificate<'static>> = mozilla
-                    .chain(self.extra_roots.iter())
+                    .chain(extra)
                     .map(|der| Certificate::from_der(der.as_ref()).to_owned())
                     .collect();
                 RootCerts::from(certs)
@@ -356,9 +330,7 @@ impl UreqTransportBuilder {
             || self.io_timeout != Some(DEFAULT_IO_TIMEOUT)
             || self.response_timeout != Some(DEFAULT_RESPONSE_TIMEOUT)
             || self.timeout.is_some()
-            || !self.extra_roots.is_empty()
-            || self.bad_root.is_some()
-            || !self.built_in_roots
+            || !self.roots.is_default()
         {
             return Err(Error::TransportConfig {
                 reason: "timeouts and root certificates are configured on your own agent",
