@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
 use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
+use trello_auth_core::rate_limit::Limit;
 use trello_auth_core::{
-    token, ApiKey, AppSecret, Credentials, Origin, Placement, Request, RetryPolicy, Token,
-    TokenSecret,
+    token, ApiKey, AppSecret, Credentials, Origin, Placement, RateLimiter, Request, RetryPolicy,
+    Token, TokenSecret,
 };
 use trello_auth_ureq::UreqTransport;
 
@@ -23,6 +24,9 @@ static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// A blocking Trello client. Safe to share between threads; every call releases the GIL while
 /// it sends, waits and sleeps between retries.
+///
+/// `rate_limit` paces calls on this side: `True` for Trello's budgets (300 requests per key and
+/// 100 per token in any 10 s), `False` for none, or `(key_max, token_max, seconds)`.
 #[pyclass(frozen, module = "trello_auth._trello_auth")]
 #[derive(Debug)]
 pub struct Client {
@@ -41,7 +45,8 @@ impl Client {
         rate_limit=True, app_secret=None, token_secret=None)")]
     #[pyo3(signature = (
         key, token, *, base_url = "https://api.trello.com", placement = "header", timeout = Some(30.0),
-        max_retries = Int::new(3), ca_file = None, backoff = 0.5, rate_limit = true, app_secret = None,
+        max_retries = Int::new(3), ca_file = None, backoff = 0.5, rate_limit = RateLimitArg::On,
+        app_secret = None,
         token_secret = None,
     ))]
     fn new(
@@ -54,7 +59,7 @@ impl Client {
         max_retries: Int,
         ca_file: Option<PathBuf>,
         backoff: f64,
-        rate_limit: bool,
+        rate_limit: RateLimitArg,
         app_secret: Option<&str>,
         token_secret: Option<&str>,
     ) -> PyResult<Self> {
@@ -87,8 +92,16 @@ impl Client {
                     .with_max_retries(retries)
                     .with_base(backoff),
             );
-        if !rate_limit {
-            builder = builder.rate_limiter(None);
+        match rate_limit {
+            RateLimitArg::On => {}
+            RateLimitArg::Off => builder = builder.rate_limiter(None),
+            RateLimitArg::Budgets(key_max, token_max, window) => {
+                let key_max = key_max.range(py, "rate_limit", 1, u32::MAX.into())? as u32;
+                let token_max = token_max.range(py, "rate_limit", 1, u32::MAX.into())? as u32;
+                let window = seconds(py, "rate_limit", window)?;
+                let (key, token) = (Limit::new(key_max, window), Limit::new(token_max, window));
+                builder = builder.rate_limiter(Some(RateLimiter::new(key, token)));
+            }
         }
         let oauth1 = app_secret.is_some();
         builder = match app_secret {
@@ -262,6 +275,40 @@ fn seconds(py: Python<'_>, argument: &str, value: f64) -> PyResult<Duration> {
             argument,
             "expected seconds, above 0 and at most 86400",
         ))
+    }
+}
+
+/// The `rate_limit` argument: `True` (Trello's budgets), `False` (no client-side limiter), or
+/// `(key_max, token_max, seconds)`: at most that many requests per key and per token in any
+/// window of that many seconds.
+#[derive(Clone, Copy, Debug)]
+enum RateLimitArg {
+    On,
+    Off,
+    Budgets(Int, Int, f64),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for RateLimitArg {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(on) = obj.cast::<PyBool>() {
+            return Ok(if on.is_true() {
+                RateLimitArg::On
+            } else {
+                RateLimitArg::Off
+            });
+        }
+        match obj.extract::<(Int, Int, f64)>() {
+            Ok((key_max, token_max, window)) => {
+                Ok(RateLimitArg::Budgets(key_max, token_max, window))
+            }
+            Err(_) => Err(type_error(
+                "rate_limit",
+                "True, False or (key_max, token_max, seconds)",
+                &obj,
+            )),
+        }
     }
 }
 

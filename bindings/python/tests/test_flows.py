@@ -142,6 +142,34 @@ def test_429_is_retried_into_the_next_window() -> None:
         assert 429 in statuses and statuses[-1] == 200
 
 
+def test_a_configured_rate_limit_paces_calls_so_none_is_refused() -> None:
+    # The server allows 2 per 0.5 s; the client's limiter 1 per 0.5 s, so that a few
+    # milliseconds of network jitter cannot put two of its sends in one server window.
+    # Without pacing the third call would be answered 429, and max_retries=0 would raise it.
+    with Sandbox(rate_limits=(300, 2, 0.5)) as sb:
+        client = client_for(sb, sb.token, max_retries=0, rate_limit=(300, 1, 0.5))
+        for _ in range(3):
+            assert client.me()["id"] == sb.member["id"]
+        assert [r["status"] for r in sb.requests()] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(
+    ("rate_limit", "error"),
+    [
+        ((0, 1, 1.0), ValueError),
+        ((1, 1, 0.0), ValueError),
+        ((1, 1, float("nan")), ValueError),
+        ((1, 2**40, 1.0), ValueError),
+        ("fast", TypeError),
+        ((1, 1), TypeError),
+        (1, TypeError),
+    ],
+)
+def test_a_bad_rate_limit_is_refused(shared_sandbox: Sandbox, rate_limit: object, error: type) -> None:
+    with pytest.raises(error, match="rate_limit"):
+        client_for(shared_sandbox, shared_sandbox.token, rate_limit=rate_limit)
+
+
 def test_injected_503s_are_retried(shared_sandbox: Sandbox) -> None:
     sb = shared_sandbox
     sb.clear_requests()

@@ -97,7 +97,7 @@ class Client:
         max_retries: int = 3,
         ca_file: Optional[Union[str, os.PathLike[str]]] = None,
         backoff: float = 0.5,
-        rate_limit: bool = True,
+        rate_limit: Union[bool, tuple[int, int, float]] = True,
         app_secret: Optional[str] = None,
         token_secret: Optional[str] = None,
     ) -> Client: ...
