@@ -8,6 +8,8 @@
 //! token_max = 100
 //! window_ms = 10000
 //! lockout_threshold = 200
+//! member_max = 100                # the /1/members/ routes' budget per token: both fields,
+//! member_window_ms = 900000       # or neither (then those routes are not counted)
 //!
 //! [[apps]]                        # the first app is the default app
 //! name = "My App"
@@ -78,6 +80,8 @@ struct FileLimits {
     token_max: Option<u32>,
     window_ms: Option<u64>,
     lockout_threshold: Option<u32>,
+    member_max: Option<u32>,
+    member_window_ms: Option<u64>,
 }
 
 impl Config {
@@ -111,15 +115,28 @@ impl Config {
                 username: m.username,
             })
             .collect();
-        let rate_limits = file.rate_limits.map(|l| {
-            let d = RateLimits::default();
-            RateLimits {
-                key_max: l.key_max.unwrap_or(d.key_max),
-                token_max: l.token_max.unwrap_or(d.token_max),
-                window: l.window_ms.map_or(d.window, Duration::from_millis),
-                lockout_threshold: l.lockout_threshold.unwrap_or(d.lockout_threshold),
+        let rate_limits = match file.rate_limits {
+            None => None,
+            Some(l) => {
+                let d = RateLimits::default();
+                let member = match (l.member_max, l.member_window_ms) {
+                    (Some(max), Some(ms)) => Some((max, Duration::from_millis(ms))),
+                    (None, None) => None,
+                    _ => {
+                        return Err(Error::Config(
+                            "rate_limits: set member_max and member_window_ms together".into(),
+                        ))
+                    }
+                };
+                Some(RateLimits {
+                    key_max: l.key_max.unwrap_or(d.key_max),
+                    token_max: l.token_max.unwrap_or(d.token_max),
+                    window: l.window_ms.map_or(d.window, Duration::from_millis),
+                    lockout_threshold: l.lockout_threshold.unwrap_or(d.lockout_threshold),
+                    member,
+                })
             }
-        });
+        };
         Ok(Self {
             apps,
             members,

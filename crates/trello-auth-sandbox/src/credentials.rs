@@ -76,9 +76,12 @@ pub(crate) fn guarded(
     {
         return response::unauthorized(bodies::UNAUTHORIZED_PERMISSION);
     }
-    let verdict = state
-        .rate
-        .check(&p.app.app.key, &p.token, state.clock.now_ms());
+    let verdict = state.rate.check(
+        &p.app.app.key,
+        &p.token,
+        state.clock.now_ms(),
+        req.path().starts_with("/1/members/"),
+    );
     let mut resp = match verdict.exceeded {
         Some(Limit::Key) => response::json(
             StatusCode::TOO_MANY_REQUESTS,
@@ -90,6 +93,12 @@ pub(crate) fn guarded(
             StatusCode::TOO_MANY_REQUESTS,
             Bytes::from_static(
                 br#"{"error":"API_TOKEN_LIMIT_EXCEEDED","message":"Rate limit exceeded"}"#,
+            ),
+        ),
+        Some(Limit::Member) => response::json(
+            StatusCode::TOO_MANY_REQUESTS,
+            Bytes::from_static(
+                br#"{"error":"MEMBER_LIMIT_EXCEEDED","message":"Rate limit exceeded"}"#,
             ),
         ),
         None => {
@@ -113,6 +122,15 @@ pub(crate) fn guarded(
     h.insert(TOKEN_INTERVAL, interval);
     h.insert(TOKEN_MAX, HeaderValue::from(limits.token_max));
     h.insert(TOKEN_REMAINING, HeaderValue::from(verdict.token_remaining));
+    if let (Some(remaining), Some((max, _)), Some(window_ms)) = (
+        verdict.member_remaining,
+        limits.member,
+        state.rate.member_window_ms(),
+    ) {
+        h.insert(MEMBER_INTERVAL, HeaderValue::from(window_ms));
+        h.insert(MEMBER_MAX, HeaderValue::from(max));
+        h.insert(MEMBER_REMAINING, HeaderValue::from(remaining));
+    }
     resp
 }
 
@@ -122,6 +140,9 @@ const KEY_REMAINING: HeaderName = HeaderName::from_static("x-rate-limit-api-key-
 const TOKEN_INTERVAL: HeaderName = HeaderName::from_static("x-rate-limit-api-token-interval-ms");
 const TOKEN_MAX: HeaderName = HeaderName::from_static("x-rate-limit-api-token-max");
 const TOKEN_REMAINING: HeaderName = HeaderName::from_static("x-rate-limit-api-token-remaining");
+const MEMBER_INTERVAL: HeaderName = HeaderName::from_static("x-rate-limit-member-interval-ms");
+const MEMBER_MAX: HeaderName = HeaderName::from_static("x-rate-limit-member-max");
+const MEMBER_REMAINING: HeaderName = HeaderName::from_static("x-rate-limit-member-remaining");
 
 /// Finds the one placement and checks key and token (SPEC S3, S4.1).
 pub(crate) fn authenticate(

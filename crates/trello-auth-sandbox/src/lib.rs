@@ -125,7 +125,7 @@
 //! | token unknown, revoked, or of another app | 401 `invalid token` |
 //! | token past its expiry (sandbox clock) | 401 `expired token` |
 //! | query credentials on the attachment download | 401 `unauthorized permission requested` (SPEC S3.4) |
-//! | over a limit | 429 `{"error":"API_TOKEN_LIMIT_EXCEEDED","message":"Rate limit exceeded"}` or `API_KEY_LIMIT_EXCEEDED` (SPEC S4.3) |
+//! | over a limit | 429 `{"error":"API_TOKEN_LIMIT_EXCEEDED","message":"Rate limit exceeded"}`, `API_KEY_LIMIT_EXCEEDED`, or `MEMBER_LIMIT_EXCEEDED` with a member budget (SPEC S4.3) |
 //! | a write without `write` scope | 401 `unauthorized permission requested` |
 //! | malformed 24-hex id in the path | 400 `invalid id` |
 //! | another member's board / card | 401 `unauthorized permission requested` / `unauthorized card permission requested` |
@@ -138,7 +138,10 @@
 //! authentication (429s included) carries `x-rate-limit-api-key-{interval-ms,max,remaining}` and
 //! `x-rate-limit-api-token-{interval-ms,max,remaining}`. Windows are fixed and aligned to the
 //! sandbox clock; a key with more than `lockout_threshold` (default 200) 429s in a window gets 429
-//! for every request until the window ends. The `/1/members/` 100-per-900-s limit is not emulated.
+//! for every request until the window ends. Trello's `/1/members/` budget (100 per 900 s per
+//! token) is opt-in, so that tests may call `members/me` freely:
+//! [`RateLimits::with_member_budget`] counts those routes, answers `MEMBER_LIMIT_EXCEEDED`
+//! over it, and adds `x-rate-limit-member-{interval-ms,max,remaining}` to their responses.
 //!
 //! Routes of the API/auth origin:
 //!
@@ -220,6 +223,8 @@
 //! token_max = 100
 //! window_ms = 10000
 //! lockout_threshold = 200
+//! member_max = 100                # the /1/members/ routes' budget per token: both fields,
+//! member_window_ms = 900000       # or neither (then those routes are not counted)
 //!
 //! [[apps]]                        # the first app is the default app
 //! name = "My App"

@@ -242,6 +242,11 @@ pub struct RateLimits {
     /// A key that collects more than this many 429s in a window gets 429 for every request
     /// until the window ends (Trello: 200).
     pub lockout_threshold: u32,
+    /// The `/1/members/` routes' budget per token: requests per window, and the window
+    /// (Trello: 100 per 900 s). `None`, the default, does not count these routes, so that tests
+    /// may call `members/me` freely; set it with
+    /// [`with_member_budget`](Self::with_member_budget) to test `MEMBER_LIMIT_EXCEEDED`.
+    pub member: Option<(u32, Duration)>,
 }
 
 impl RateLimits {
@@ -252,7 +257,24 @@ impl RateLimits {
             token_max,
             window,
             lockout_threshold: 200,
+            member: None,
         }
+    }
+
+    /// Also limits the `/1/members/` routes to `max` requests per token per `window`, as
+    /// Trello does (100 per 900 s): over it, 429 `MEMBER_LIMIT_EXCEEDED`, and their responses
+    /// carry `x-rate-limit-member-*` headers.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use trello_auth_sandbox::RateLimits;
+    ///
+    /// let trello = RateLimits::default().with_member_budget(100, Duration::from_secs(900));
+    /// assert_eq!(trello.member, Some((100, Duration::from_secs(900))));
+    /// ```
+    pub fn with_member_budget(mut self, max: u32, window: Duration) -> Self {
+        self.member = Some((max, window));
+        self
     }
 }
 
