@@ -7,7 +7,7 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
-use trello_auth_core::client::ClientError;
+use trello_auth_core::client::ensure_success;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
 use trello_auth_core::rate_limit::Limit;
 use trello_auth_core::{
@@ -248,11 +248,8 @@ impl Client {
     fn send(&self, py: Python<'_>, request: Request) -> PyResult<Py<PyAny>> {
         let outcome = py.detach(|| self.inner.execute(request));
         let response = outcome.map_err(|e| errors::client(py, &e))?;
-        if !response.status().is_success() {
-            // A redirect: the JSON methods never follow one (SPEC S3.4).
-            let status = response.status().as_u16();
-            return Err(errors::client(py, &ClientError::Unexpected { status }));
-        }
+        // A redirect is an error: the JSON methods never follow one (SPEC S3.4).
+        ensure_success(&response).map_err(|e| errors::client(py, &e))?;
         let body = response.body();
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(py.None());

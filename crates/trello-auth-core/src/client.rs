@@ -469,6 +469,37 @@ impl Session {
         Ok(request)
     }
 
+    /// [`request`](Self::request) with `body` serialized as its JSON body.
+    ///
+    /// ```
+    /// use trello_auth_core::client::{Auth, Session};
+    /// let session = Session::new(Auth::None);
+    /// let card = serde_json::json!({"name": "a"});
+    /// let request = session.json_request(http::Method::POST, "/1/cards", &card)?;
+    /// assert_eq!(request.headers()["content-type"], "application/json");
+    /// assert_eq!(request.body(), br#"{"name":"a"}"#);
+    /// # Ok::<(), trello_auth_core::client::ClientError>(())
+    /// ```
+    pub fn json_request(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<Request, ClientError> {
+        let bytes = serde_json::to_vec(body).map_err(|_| ClientError::InvalidRequest {
+            reason: "the body does not serialize to JSON",
+        })?;
+        self.request(method, path_and_query, Some(("application/json", bytes)))
+    }
+
+    /// The user token calls are made with, for the token routes (`token_info`, `revoke`);
+    /// [`ClientError::InvalidRequest`] when the session has none.
+    pub fn user_token(&self) -> Result<&Token, ClientError> {
+        self.auth.token().ok_or(ClientError::InvalidRequest {
+            reason: "this client has no user token",
+        })
+    }
+
     /// Starts walking `request` (without credentials) through the loop.
     pub fn call(&self, request: Request) -> Call<'_> {
         Call {
@@ -765,12 +796,27 @@ fn duplicate(request: &Request) -> Request {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn decode<T: serde::de::DeserializeOwned>(response: &Response) -> Result<T, ClientError> {
-    if !response.status().is_success() {
-        return Err(ClientError::Unexpected {
-            status: response.status().as_u16(),
-        });
-    }
+    ensure_success(response)?;
     Ok(crate::token::decode(response.body())?)
+}
+
+/// `Ok` for a 2xx response; a finished call's other answer (a redirect, which is never
+/// followed) is [`ClientError::Unexpected`]. For callers that read the body themselves.
+///
+/// ```
+/// use trello_auth_core::client::ensure_success;
+/// let moved = http::Response::builder().status(302).body(Vec::new())?;
+/// assert_eq!(ensure_success(&moved).unwrap_err().code(), "unexpected");
+/// # Ok::<(), http::Error>(())
+/// ```
+pub fn ensure_success(response: &Response) -> Result<(), ClientError> {
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(ClientError::Unexpected {
+            status: response.status().as_u16(),
+        })
+    }
 }
 
 /// Refuses to send `uri` unless it is `https://`, or plain `http://` to a loopback host

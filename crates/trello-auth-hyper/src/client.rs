@@ -12,26 +12,27 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trello_auth_core::classify::TokenRejection;
-use trello_auth_core::client::{decode, Attempt, Next, Session, SessionBuilder};
+use trello_auth_core::client::{decode, ensure_success, Attempt, Next, Session, SessionBuilder};
 use trello_auth_core::oauth1::{
     self, Callback, Consumer, RequestToken, TokenCredentials, Verifier,
 };
 use trello_auth_core::token::{self, Member, TokenInfo};
 use trello_auth_core::{
-    Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Token, Transport,
+    Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Transport,
     TransportError,
 };
 
-use crate::{Error, HyperTransport, Result};
+use crate::{HyperTransport, Result};
 
 /// An async Trello client: each call is authorized (key + token in the configured placement),
 /// paced by a client-side rate limiter, retried on 429 (any method) and on 5xx or transient
 /// transport failures (idempotent methods), with the core's backoff honouring `Retry-After`.
 ///
-/// A rejected token fails with [`Error::TokenRejected`] ("token revoked: re-authorize") and
-/// calls the [`on_token_rejected`](ClientBuilder::on_token_rejected) hook. A redirect is never
-/// followed: [`execute`](Client::execute) returns it, and the JSON methods fail with
-/// [`Error::Unexpected`].
+/// A rejected token fails with [`Error::TokenRejected`](crate::Error::TokenRejected)
+/// ("token revoked: re-authorize") and calls the
+/// [`on_token_rejected`](ClientBuilder::on_token_rejected) hook. A redirect is never followed:
+/// [`execute`](Client::execute) returns it, and the JSON methods fail with
+/// [`Error::Unexpected`](crate::Error::Unexpected).
 ///
 /// Cloning is cheap: clones share the connection pool and the rate limiter.
 ///
@@ -104,33 +105,31 @@ impl Client {
     /// `GET path` (such as `/1/boards/{id}?fields=name`), decoded from JSON as `T`
     /// (`serde_json::Value` for anything).
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.json(Method::GET, path, None).await
+        self.json(self.request(Method::GET, path, None)?).await
     }
 
     /// `POST path` with `body` as JSON (`&serde_json::json!({})` for none), decoded as `T`.
     pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        self.json(Method::POST, path, Some(to_json(body)?)).await
+        self.json(self.inner.session.json_request(Method::POST, path, body)?)
+            .await
     }
 
     /// `PUT path` with `body` as JSON, decoded as `T`.
     pub async fn put<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        self.json(Method::PUT, path, Some(to_json(body)?)).await
+        self.json(self.inner.session.json_request(Method::PUT, path, body)?)
+            .await
     }
 
     /// `DELETE path`, decoded as `T`.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.json(Method::DELETE, path, None).await
+        self.json(self.request(Method::DELETE, path, None)?).await
     }
 
     /// `GET path`, the body's bytes as they came.
     pub async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
         let request = self.inner.session.request(Method::GET, path, None)?;
         let response = self.execute(request).await?;
-        if !response.status().is_success() {
-            return Err(Error::Unexpected {
-                status: response.status().as_u16(),
-            });
-        }
+        ensure_success(&response)?;
         Ok(response.into_body())
     }
 
@@ -142,19 +141,19 @@ impl Client {
 
     /// `GET /1/tokens/{token}`: the token's scope, member and expiry (SPEC S5).
     pub async fn token_info(&self) -> Result<TokenInfo> {
-        let request = token::token_info(self.api_base(), self.token()?);
+        let request = token::token_info(self.api_base(), self.inner.session.user_token()?);
         decode(&self.execute(request).await?)
     }
 
     /// `DELETE /1/tokens/{token}/`: revokes the token (SPEC S5). Every later call with it fails
-    /// with [`Error::TokenRejected`].
+    /// with [`Error::TokenRejected`](crate::Error::TokenRejected).
     pub async fn revoke(&self) -> Result<()> {
-        let request = token::revoke(self.api_base(), self.token()?);
+        let request = token::revoke(self.api_base(), self.inner.session.user_token()?);
         self.execute(request).await.map(drop)
     }
 
     /// Sends `request` (for the API origin, without credentials) through the whole loop and
-    /// returns a 2xx or 3xx response; any other status is an [`Error`].
+    /// returns a 2xx or 3xx response; any other status is an [`Error`](crate::Error).
     ///
     /// A redirect (an attachment download's 302 to storage, SPEC S3.4) is returned, never
     /// followed: fetch its `Location` without credentials.
@@ -205,14 +204,8 @@ impl Client {
         self.inner.session.request(method, path_and_query, body)
     }
 
-    async fn json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<T> {
-        let body = body.map(|bytes| ("application/json", bytes));
-        let request = self.request(method, path, body)?;
+    /// Sends `request` through [`execute`](Self::execute) and decodes the JSON answer as `T`.
+    async fn json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         decode(&self.execute(request).await?)
     }
 
@@ -261,16 +254,6 @@ impl Client {
     /// The authorize origin of the OAuth 1.0a flow (default `https://trello.com`).
     pub fn auth_base(&self) -> &Origin {
         &self.inner.auth_base
-    }
-
-    fn token(&self) -> Result<&Token> {
-        self.inner
-            .session
-            .auth()
-            .token()
-            .ok_or(Error::InvalidRequest {
-                reason: "this client has no user token",
-            })
     }
 }
 
@@ -372,7 +355,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Calls `hook` when a call fails with [`Error::TokenRejected`], before returning it.
+    /// Calls `hook` when a call fails with
+    /// [`Error::TokenRejected`](crate::Error::TokenRejected), before returning it.
     pub fn on_token_rejected(
         mut self,
         hook: impl Fn(TokenRejection) + Send + Sync + 'static,
@@ -405,12 +389,6 @@ fn send_or_wait(attempt: Attempt) -> std::result::Result<Request, Duration> {
         Attempt::Send(request) => Ok(request),
         Attempt::Wait(delay) => Err(delay),
     }
-}
-
-fn to_json(body: &impl Serialize) -> Result<Vec<u8>> {
-    serde_json::to_vec(body).map_err(|_| Error::InvalidRequest {
-        reason: "the body does not serialize to JSON",
-    })
 }
 
 /// Seconds since the Unix epoch, for OAuth timestamps (0 if the clock is before 1970).

@@ -10,26 +10,26 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trello_auth_core::classify::TokenRejection;
-use trello_auth_core::client::{decode, Attempt, Next, Session, SessionBuilder};
+use trello_auth_core::client::{decode, ensure_success, Attempt, Next, Session, SessionBuilder};
 use trello_auth_core::oauth1::{
     self, Callback, Consumer, RequestToken, TokenCredentials, Verifier,
 };
 use trello_auth_core::token::{self, Member, TokenInfo};
 use trello_auth_core::{
     BlockingTransport, Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy,
-    Token,
 };
 
-use crate::{Error, Result, UreqTransport};
+use crate::{Result, UreqTransport};
 
 /// A blocking Trello client: each call is authorized (key + token in the configured placement),
 /// paced by a client-side rate limiter, retried on 429 (any method) and on 5xx or transient
 /// transport failures (idempotent methods), with the core's backoff honouring `Retry-After`.
 ///
-/// A rejected token fails with [`Error::TokenRejected`] ("token revoked: re-authorize") and
-/// calls the [`on_token_rejected`](ClientBuilder::on_token_rejected) hook. A redirect is never
-/// followed: [`execute`](Client::execute) returns it, and the JSON methods fail with
-/// [`Error::Unexpected`].
+/// A rejected token fails with [`Error::TokenRejected`](crate::Error::TokenRejected)
+/// ("token revoked: re-authorize") and calls the
+/// [`on_token_rejected`](ClientBuilder::on_token_rejected) hook. A redirect is never followed:
+/// [`execute`](Client::execute) returns it, and the JSON methods fail with
+/// [`Error::Unexpected`](crate::Error::Unexpected).
 ///
 /// Cloning is cheap: clones share the connection pool and the rate limiter, and a client may be
 /// used from several threads.
@@ -78,33 +78,29 @@ impl Client {
     /// `GET path` (such as `/1/boards/{id}?fields=name`), decoded from JSON as `T`
     /// (`serde_json::Value` for anything).
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.json(Method::GET, path, None)
+        self.json(self.request(Method::GET, path, None)?)
     }
 
     /// `POST path` with `body` as JSON (`&serde_json::json!({})` for none), decoded as `T`.
     pub fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        self.json(Method::POST, path, Some(to_json(body)?))
+        self.json(self.inner.session.json_request(Method::POST, path, body)?)
     }
 
     /// `PUT path` with `body` as JSON, decoded as `T`.
     pub fn put<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        self.json(Method::PUT, path, Some(to_json(body)?))
+        self.json(self.inner.session.json_request(Method::PUT, path, body)?)
     }
 
     /// `DELETE path`, decoded as `T`.
     pub fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.json(Method::DELETE, path, None)
+        self.json(self.request(Method::DELETE, path, None)?)
     }
 
     /// `GET path`, the body's bytes as they came.
     pub fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
         let request = self.inner.session.request(Method::GET, path, None)?;
         let response = self.execute(request)?;
-        if !response.status().is_success() {
-            return Err(Error::Unexpected {
-                status: response.status().as_u16(),
-            });
-        }
+        ensure_success(&response)?;
         Ok(response.into_body())
     }
 
@@ -116,19 +112,19 @@ impl Client {
 
     /// `GET /1/tokens/{token}`: the token's scope, member and expiry (SPEC S5).
     pub fn token_info(&self) -> Result<TokenInfo> {
-        let request = token::token_info(self.api_base(), self.token()?);
+        let request = token::token_info(self.api_base(), self.inner.session.user_token()?);
         decode(&self.execute(request)?)
     }
 
     /// `DELETE /1/tokens/{token}/`: revokes the token (SPEC S5). Every later call with it fails
-    /// with [`Error::TokenRejected`].
+    /// with [`Error::TokenRejected`](crate::Error::TokenRejected).
     pub fn revoke(&self) -> Result<()> {
-        let request = token::revoke(self.api_base(), self.token()?);
+        let request = token::revoke(self.api_base(), self.inner.session.user_token()?);
         self.execute(request).map(drop)
     }
 
     /// Sends `request` (for the API origin, without credentials) through the whole loop and
-    /// returns a 2xx or 3xx response; any other status is an [`Error`].
+    /// returns a 2xx or 3xx response; any other status is an [`Error`](crate::Error).
     ///
     /// A redirect (an attachment download's 302 to storage, SPEC S3.4) is returned, never
     /// followed: fetch its `Location` without credentials.
@@ -164,14 +160,8 @@ impl Client {
         self.inner.session.request(method, path_and_query, body)
     }
 
-    fn json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<T> {
-        let body = body.map(|bytes| ("application/json", bytes));
-        let request = self.request(method, path, body)?;
+    /// Sends `request` through [`execute`](Self::execute) and decodes the JSON answer as `T`.
+    fn json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         decode(&self.execute(request)?)
     }
 
@@ -220,16 +210,6 @@ impl Client {
     /// The authorize origin of the OAuth 1.0a flow (default `https://trello.com`).
     pub fn auth_base(&self) -> &Origin {
         &self.inner.auth_base
-    }
-
-    fn token(&self) -> Result<&Token> {
-        self.inner
-            .session
-            .auth()
-            .token()
-            .ok_or(Error::InvalidRequest {
-                reason: "this client has no user token",
-            })
     }
 }
 
@@ -332,7 +312,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Calls `hook` when a call fails with [`Error::TokenRejected`], before returning it.
+    /// Calls `hook` when a call fails with
+    /// [`Error::TokenRejected`](crate::Error::TokenRejected), before returning it.
     pub fn on_token_rejected(
         mut self,
         hook: impl Fn(TokenRejection) + Send + Sync + 'static,
@@ -357,12 +338,6 @@ impl ClientBuilder {
             }),
         }
     }
-}
-
-fn to_json(body: &impl Serialize) -> Result<Vec<u8>> {
-    serde_json::to_vec(body).map_err(|_| Error::InvalidRequest {
-        reason: "the body does not serialize to JSON",
-    })
 }
 
 /// Seconds since the Unix epoch, for OAuth timestamps (0 if the clock is before 1970).
