@@ -107,6 +107,17 @@ impl AuthorizeUrl {
         self
     }
 
+    /// The app name set with [`AuthorizeUrl::name`], if any.
+    pub fn app_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The authorize origin set with [`AuthorizeUrl::base`] (`https://trello.com` by default):
+    /// the only origin whose postMessage carries the token (SPEC S1.3).
+    pub fn authorize_base(&self) -> &Origin {
+        &self.base
+    }
+
     /// The URL to send the user's browser to: `<base>/1/authorize?...`.
     ///
     /// # Errors

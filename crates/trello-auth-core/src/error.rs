@@ -81,6 +81,10 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The login listener's port is 0: it must be a fixed port, the one registered in the
+    /// key's allowed origins (SPEC S7).
+    #[error("invalid port 0: give the fixed port whose origin http://127.0.0.1:PORT is registered for the key")]
+    InvalidPort,
     /// A base URL is plain `http://` to a non-loopback host (SPEC S3.4).
     #[error("insecure base URL: plain http is allowed only to localhost, 127.0.0.0/8 or [::1]; use https")]
     InsecureBaseUrl,
@@ -105,6 +109,7 @@ impl ConfigError {
             ConfigError::InsecureReturnUrl => "insecure_return_url",
             ConfigError::InvalidBaseUrl { .. } => "invalid_base_url",
             ConfigError::InsecureBaseUrl => "insecure_scheme",
+            ConfigError::InvalidPort => "invalid_port",
         }
     }
 }

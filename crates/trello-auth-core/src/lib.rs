@@ -8,7 +8,8 @@
 //!
 //! In scope: authorize URLs (SPEC S1), token capture (S1.3, S1.4), credential placement (S3),
 //! response classification (S4), the token resource (S5), OAuth 1.0a (S6), retry and rate-limit
-//! policy (S4.3), and redaction for logs. Out of scope: sending anything.
+//! policy (S4.3), the login receiver of a loopback listener (S10), and redaction for logs.
+//! Out of scope: sending anything.
 //!
 //! ```
 //! use trello_auth_core::{ApiKey, Credentials, Placement, Token};
@@ -36,6 +37,7 @@ pub mod client;
 pub mod credentials;
 mod encode;
 mod error;
+pub mod login;
 pub mod oauth1;
 mod origin;
 pub mod rate_limit;

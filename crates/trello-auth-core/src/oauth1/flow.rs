@@ -475,7 +475,7 @@ impl Drop for FormFields<'_> {
 
 /// Equality whose time depends on the lengths only, not on where the bytes differ, so that a
 /// forged callback cannot learn the request token byte by byte.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -62,6 +62,7 @@ mod sign;
 
 pub use encode::encode as percent_encode;
 pub use error::OAuthError;
+pub(crate) use flow::constant_time_eq;
 pub use flow::{
     access_token_request, authorize_url, parse_access_token_response, parse_callback,
     parse_request_token_response, request_token_request, Callback, RequestToken, Verifier,
