@@ -1,7 +1,8 @@
 //! The one integration binary of trello-auth's cross-crate tests (as xshell and rustls do):
-//! conformance vectors, property tests, the secret canary, hygiene, and the behaviour suite
-//! run against both transports and the sandbox.
+//! conformance vectors, property tests, the secret canary, hygiene, the behaviour suite run
+//! against both transports and the sandbox, and the sandbox's pages in headless Chromium.
 
+mod browser;
 mod canary;
 mod props;
 mod tidy;

@@ -5,6 +5,7 @@
 mod bench;
 mod demo;
 mod python;
+mod system;
 mod test;
 
 use std::path::PathBuf;
@@ -16,7 +17,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test    fmt check, clippy -D warnings, workspace tests, docs, the core dependency check,
+  test    the programs the tests run (chromium, chromedriver: apt-get installs them as root),
+          fmt check, clippy -D warnings, workspace tests, docs, the core dependency check,
           then the Python wheel: built into target/python-venv, pytest, mypy, stubtest
   demo    the main job: walk trello-auth's steps end to end and print each
   bench   the benchmarks with peer comparisons (criterion), printed as ratio tables

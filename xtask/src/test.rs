@@ -9,6 +9,10 @@ use crate::step;
 const FORBIDDEN_IN_CORE: [&str; 4] = ["tokio", "hyper", "ureq", "pyo3"];
 
 pub fn run(sh: &Shell) -> Result<()> {
+    // First, so that a machine without them fails (or installs them) before the long steps.
+    step("system programs the tests run (chromium, chromedriver)");
+    crate::system::ensure(sh, crate::system::BROWSER_TESTS)?;
+
     step("cargo fmt --check");
     cmd!(sh, "cargo fmt --all -- --check").run()?;
 

@@ -1,6 +1,7 @@
-//! The crate's one error type: what can go wrong while configuring or starting a sandbox.
+//! The crate's one error type: what can go wrong while configuring or starting a sandbox, or
+//! reading its consent page.
 
-/// Why a sandbox could not be configured, started or changed.
+/// Why a sandbox could not be configured, started or changed, or a page read.
 ///
 /// Errors that clients cause over HTTP are not errors here: the sandbox answers them the way
 /// Trello does (SPEC S4). This type covers the embedding program's side.
@@ -26,6 +27,11 @@ pub enum Error {
     /// No member or app with that id or key exists in this sandbox.
     #[error("unknown {0}")]
     Unknown(&'static str),
+    /// [`crate::consent::ConsentForm`] found no consent form on the page (the message says
+    /// what was missing), or the form offers no such button: the page is probably an error
+    /// page (a bad key or `return_url`), whose text says what to fix.
+    #[error("not a usable consent page: {0}")]
+    ConsentPage(String),
 }
 
 /// The crate's result type.

@@ -241,6 +241,7 @@
 
 mod clock;
 mod config;
+pub mod consent;
 mod credentials;
 mod error;
 mod faults;

@@ -22,8 +22,11 @@ pub(crate) const INVALID_RETURN_URL: &str = "Invalid return_url. The return URL 
 /// SPEC S1.4's deny message.
 pub(crate) const REJECTED: &str = "Token request rejected";
 
+/// The heading of the page shown after Deny in display mode (its text is [`REJECTED`]).
+pub(crate) const DENIED_TITLE: &str = "You denied access";
+
 pub(crate) fn error(text: &str) -> Response {
-    response::html(StatusCode::BAD_REQUEST, html::error_page(text))
+    html::error_page(text).respond(StatusCode::BAD_REQUEST)
 }
 
 /// `GET /1/authorize` (SPEC S1.2): defaults are scope `read` and expiration `30days`
@@ -137,16 +140,14 @@ pub(crate) fn render_consent(
             created_ms: now,
         },
     );
-    response::html(StatusCode::OK, page)
+    page.respond(StatusCode::OK)
 }
 
 /// `POST /1/token/approve`: the consent form's Allow or Deny.
 pub(crate) fn approve(state: &State, params: &Params) -> Response {
     let forbidden = || {
-        response::html(
-            StatusCode::FORBIDDEN,
-            html::error_page("This authorization request is no longer valid. Start again."),
-        )
+        html::error_page("This authorization request is no longer valid. Start again.")
+            .respond(StatusCode::FORBIDDEN)
     };
     let Some(request_key) = params.body.iter().find(|(n, _)| n == "requestKey") else {
         return forbidden();
@@ -213,31 +214,28 @@ fn with_fragment(url: &Url, fragment: &str) -> String {
 /// SPEC S1.3.
 fn deliver_token(delivery: &Delivery, token: &str) -> Response {
     match delivery {
-        Delivery::Display => response::html(StatusCode::OK, html::show_secret("token", token)),
+        Delivery::Display => html::show_secret("token", token).respond(StatusCode::OK),
         Delivery::Fragment(url) => {
             response::redirect(&with_fragment(url, &format!("token={token}")))
         }
-        Delivery::PostMessage(url) => response::html(
-            StatusCode::OK,
-            html::post_message(&html::js_string(token), &origin_of(url)),
-        ),
+        Delivery::PostMessage(url) => {
+            html::post_message(&html::js_string(token), &origin_of(url)).respond(StatusCode::OK)
+        }
     }
 }
 
 /// SPEC S1.4.
 fn deliver_denial(delivery: &Delivery) -> Response {
     match delivery {
-        Delivery::Display => response::html(StatusCode::OK, html::message(REJECTED, REJECTED)),
+        Delivery::Display => html::message(DENIED_TITLE, REJECTED).respond(StatusCode::OK),
         Delivery::Fragment(url) => response::redirect(&with_fragment(
             url,
             "token=&error=Token%20request%20rejected",
         )),
         Delivery::PostMessage(url) => {
             let msg = serde_json::json!({ "error": REJECTED }).to_string();
-            response::html(
-                StatusCode::OK,
-                html::post_message(&msg.replace('<', "\\u003c"), &origin_of(url)),
-            )
+            html::post_message(&msg.replace('<', "\\u003c"), &origin_of(url))
+                .respond(StatusCode::OK)
         }
     }
 }

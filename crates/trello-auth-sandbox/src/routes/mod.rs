@@ -166,7 +166,7 @@ pub(crate) fn dispatch(state: &State, req: &Req, meta: &mut Meta) -> Response {
     }
     // SPEC S3.4: Trello's CDN answers a GET that carries a body with a 403 HTML page.
     if matches!(*req.method(), Method::GET | Method::HEAD) && !req.body.is_empty() {
-        return response::html(StatusCode::FORBIDDEN, html::forbidden_get_with_body());
+        return html::forbidden_get_with_body().respond(StatusCode::FORBIDDEN);
     }
     let Some(rest) = path.strip_prefix("/1/") else {
         return response::not_found();

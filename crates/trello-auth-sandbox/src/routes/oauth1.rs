@@ -14,7 +14,9 @@ use crate::oauth1_verify::{encode, parse_authorization};
 use crate::origin::parse_return_url;
 use crate::random;
 use crate::response::{self, Response};
-use crate::routes::authorize::{self, callback_allowed, INVALID_RETURN_URL, REJECTED};
+use crate::routes::authorize::{
+    self, callback_allowed, DENIED_TITLE, INVALID_RETURN_URL, REJECTED,
+};
 use crate::routes::{Meta, Params, Req};
 use crate::state::{lock, Callback, PendingKind, RequestToken, State, PENDING_TTL_MS};
 
@@ -142,7 +144,7 @@ pub(crate) fn approve(
     if !allow {
         rts.remove(request_token);
         return match callback {
-            Callback::Oob => response::html(StatusCode::OK, html::message(REJECTED, REJECTED)),
+            Callback::Oob => html::message(DENIED_TITLE, REJECTED).respond(StatusCode::OK),
             Callback::Url(mut u) => {
                 u.query_pairs_mut()
                     .append_pair("oauth_token", request_token)
@@ -154,7 +156,7 @@ pub(crate) fn approve(
     let verifier = random::nonce();
     rt.approved = Some((verifier.clone(), scopes, expiration));
     match callback {
-        Callback::Oob => response::html(StatusCode::OK, html::show_secret("verifier", &verifier)),
+        Callback::Oob => html::show_secret("verifier", &verifier).respond(StatusCode::OK),
         Callback::Url(mut u) => {
             u.query_pairs_mut()
                 .append_pair("oauth_token", request_token)

@@ -1,41 +1,18 @@
 //! The authorize route and consent page (SPEC S1), delivery by display, fragment and
 //! postMessage, deny (SPEC S1.4), allowed origins (SPEC S7) and the anti-forgery value.
 
+use trello_auth_sandbox::consent::ConsentForm;
 use trello_auth_sandbox::{App, Sandbox};
 
 use crate::client::{Req, Resp};
 use crate::{sandbox, send};
 
-/// The hidden fields of the consent page's form, in order.
-pub fn hidden_fields(page: &str) -> Vec<(String, String)> {
-    page.split("<input type=\"hidden\" ")
-        .skip(1)
-        .map(|chunk| {
-            let attr = |name: &str| {
-                let start = chunk.find(&format!("{name}=\"")).expect("attr") + name.len() + 2;
-                let end = chunk[start..].find('"').expect("quote") + start;
-                chunk[start..end]
-                    .replace("&amp;", "&")
-                    .replace("&quot;", "\"")
-            };
-            (attr("name"), attr("value"))
-        })
-        .collect()
-}
-
-/// Submits the consent form with `button` (`Allow` or `Deny`).
+/// Submits the consent form with `button` (`Allow` or `Deny`), as a browser would.
 pub async fn submit(sb: &Sandbox, page: &Resp, button: &str) -> Resp {
     assert_eq!(page.status, 200, "{}", page.body);
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    for (n, v) in hidden_fields(&page.body) {
-        form.append_pair(&n, &v);
-    }
-    form.append_pair("approve", button);
-    send(
-        sb,
-        Req::new("POST", "/1/token/approve").form(&form.finish()),
-    )
-    .await
+    let form = ConsentForm::parse(&page.body).expect("a consent form");
+    let (action, body) = form.submission(button).expect("the button");
+    send(sb, Req::new("POST", action).form(&body)).await
 }
 
 fn authorize_target(sb: &Sandbox, extra: &str) -> String {
@@ -61,10 +38,18 @@ async fn consent_page_shows_app_scopes_expiry_and_one_form() {
     assert!(!b.contains("data-scope=\"account\""));
     assert!(b.contains("1 day"));
     assert_eq!(b.matches("<form").count(), 1);
-    assert!(b.contains("action=\"/1/token/approve\""));
+    assert!(b.contains("<form method=\"post\" action=\"/1/token/approve\">"));
     assert!(b.contains("name=\"approve\" value=\"Allow\""));
     assert!(b.contains("name=\"approve\" value=\"Deny\""));
-    let fields = hidden_fields(b);
+    // Self-contained: inline styles only, nothing else may load (SPEC S1 pages are ours).
+    assert_eq!(
+        page.header("content-security-policy"),
+        Some("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+    );
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    let form = ConsentForm::parse(b).unwrap();
+    assert_eq!(form.buttons(), ["Allow", "Deny"]);
+    let fields = form.fields();
     assert!(fields.iter().any(|(n, _)| n == "requestKey"));
     assert!(fields.iter().any(|(n, v)| n == "key" && v == &sb.app().key));
 }
@@ -304,13 +289,13 @@ async fn the_anti_forgery_value_is_single_use_and_required() {
     )
     .await;
     let mut form = url::form_urlencoded::Serializer::new(String::new());
-    for (n, v) in hidden_fields(&page.body) {
+    for (n, v) in ConsentForm::parse(&page.body).unwrap().fields() {
         let v = if n == "scope" {
-            "read,write,account".to_owned()
+            "read,write,account"
         } else {
             v
         };
-        form.append_pair(&n, &v);
+        form.append_pair(n, v);
     }
     form.append_pair("approve", "Allow");
     let r = send(

@@ -27,11 +27,9 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
-    /// The text of the first `<pre>` of an HTML page.
+    /// The text of the first `<pre>` of an HTML page (the sandbox's own reader).
     pub fn first_pre(&self) -> String {
-        let start = self.body.find("<pre>").expect("a <pre>") + 5;
-        let end = self.body[start..].find("</pre>").expect("</pre>") + start;
-        self.body[start..end].to_owned()
+        trello_auth_sandbox::consent::first_pre(&self.body).expect("a <pre>")
     }
 }
 

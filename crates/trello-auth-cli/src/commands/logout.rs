@@ -1,0 +1,40 @@
+//! `trello-auth logout`: revoke on the server (SPEC S5), then forget (SPEC S10).
+
+use trello_auth_login::account;
+
+use crate::args::LogoutArgs;
+use crate::{output, Failure};
+
+pub(crate) fn run(args: LogoutArgs) -> Result<u8, Failure> {
+    let store = super::store()?;
+    let profile = &args.profile.profile;
+    let ca = super::ca_from_env()?;
+    let done = account::logout(&store, profile, args.local_only, ca.as_deref()).map_err(|e| {
+        let mut failure = Failure::from(e);
+        if !args.local_only && failure.code == 1 {
+            failure.message.push_str(
+                "; the token is still stored: retry, or forget it with `trello-auth logout --local-only`",
+            );
+        }
+        failure
+    })?;
+    if args.json {
+        output::result(
+            &serde_json::json!({
+                "profile": profile,
+                "revoked": done.revoked,
+                "forgotten": done.forgotten,
+            })
+            .to_string(),
+        );
+    } else if !done.forgotten {
+        output::result(&format!(
+            "profile {profile} comes from TRELLO_API_KEY / TRELLO_TOKEN: nothing to forget (unset them)"
+        ));
+    } else if done.revoked {
+        output::result(&format!("logged out of profile {profile}: the token was revoked and forgotten"));
+    } else {
+        output::result(&format!("forgot the token of profile {profile} (not revoked on the server)"));
+    }
+    Ok(0)
+}

@@ -1,0 +1,623 @@
+//! [`Login`]: the whole flow of SPEC S10 on a user's machine. Listen on the fixed loopback
+//! port, show the user where to go, wait for the one delivery (or the deadline, or Ctrl-C),
+//! validate the token (SPEC S5), store it, and only then revoke the token it replaces.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use trello_auth_core::login::{LoopbackOrigin, Mode, Nonce, Outcome, Receiver, DEFAULT_PORT};
+use trello_auth_core::oauth1::{self, Callback, Consumer};
+use trello_auth_core::token::Member;
+use trello_auth_core::{
+    ApiKey, AppSecret, AuthorizeUrl, Credentials, Expiration, Origin, Scopes, Token,
+};
+use url::Url;
+
+use crate::api::{self, Endpoint};
+use crate::browser::{self, OpenOutcome};
+use crate::error::{Error, Result};
+use crate::listener;
+use crate::store::{CredentialStore, ProfileRecord, StoreChoice, StoreKind};
+
+/// How long a login waits for the user unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// How often a [`Login::cancel_when`] check runs.
+const CANCEL_POLL: Duration = Duration::from_millis(100);
+
+/// How the token reaches the program (CLI `--mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginMode {
+    /// Trello redirects the browser to the listener with `#token=...` (SPEC S1.3).
+    #[default]
+    Fragment,
+    /// Trello's popup posts the token to the listener's page (SPEC S1.3).
+    PostMessage,
+    /// Trello shows the token and the user pastes it (SPEC S10): SSH, no browser, no allowed
+    /// origin.
+    Paste,
+    /// OAuth 1.0a's three legs (SPEC S6), the callback on the listener. Needs the app secret.
+    OAuth1,
+}
+
+impl FromStr for LoginMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "fragment" => Ok(LoginMode::Fragment),
+            "postmessage" => Ok(LoginMode::PostMessage),
+            "paste" => Ok(LoginMode::Paste),
+            "oauth1" => Ok(LoginMode::OAuth1),
+            "oauth2" => Err("the oauth2 mode is not available yet: use fragment, postmessage, paste or oauth1".to_owned()),
+            _ => Err(format!(
+                "unknown mode {:?}: use fragment, postmessage, paste or oauth1",
+                s.chars().take(40).collect::<String>()
+            )),
+        }
+    }
+}
+
+impl fmt::Display for LoginMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LoginMode::Fragment => "fragment",
+            LoginMode::PostMessage => "postmessage",
+            LoginMode::Paste => "paste",
+            LoginMode::OAuth1 => "oauth1",
+        })
+    }
+}
+
+/// What a login reports as it goes, for a progress line. Never carries a secret.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// The listener is up on this origin.
+    Listening {
+        /// `http://127.0.0.1:<port>`.
+        origin: &'a str,
+    },
+    /// The user should open `url`; `browser` says whether it was opened for them.
+    OpenUrl {
+        /// The URL to open (Trello's consent page, or the listener's page for postMessage).
+        url: &'a Url,
+        /// Whether a browser was started, or why not.
+        browser: &'a OpenOutcome,
+    },
+    /// Waiting for the user to choose in the browser.
+    Waiting,
+    /// Paste mode: the user is asked for the token.
+    PastePrompt,
+    /// Paste mode: what was pasted is not a token; the user is asked again.
+    PasteRejected {
+        /// Why, without the input.
+        reason: String,
+    },
+    /// The token arrived; it is being checked with Trello (SPEC S5).
+    Validating,
+    /// The token was stored.
+    Stored {
+        /// Where.
+        store: StoreKind,
+    },
+}
+
+/// What replaced credentials became after a re-login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Previous {
+    /// The profile held no token.
+    None,
+    /// The profile held the same token: nothing to revoke.
+    Same,
+    /// The old token was revoked on the server after the new one was stored.
+    Revoked,
+    /// The old token could not be revoked (it is forgotten all the same); `code` says why.
+    RevokeFailed {
+        /// The error's stable name.
+        code: &'static str,
+    },
+}
+
+/// A finished login: the stored credentials and what Trello said about them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct LoginResult {
+    /// The profile the credentials were stored under.
+    pub profile: String,
+    /// The key and the new token (bound to the API base).
+    pub credentials: Credentials,
+    /// The member behind the token (`GET /1/members/me`).
+    pub member: Member,
+    /// The scopes granted.
+    pub scopes: Vec<String>,
+    /// When the token expires (`None`: never).
+    pub expires: Option<OffsetDateTime>,
+    /// Where the token was stored.
+    pub store: StoreKind,
+    /// What happened to the token this login replaced.
+    pub previous: Previous,
+}
+
+type EventHook = Arc<dyn Fn(&Event<'_>) + Send + Sync>;
+type PasteHook = Box<dyn FnMut() -> std::io::Result<String> + Send>;
+type CancelHook = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// A login on this machine (SPEC S10), configured with the builder methods and run with
+/// [`run`](Login::run) (async) or [`run_blocking`](Login::run_blocking).
+///
+/// ```no_run
+/// use trello_auth_core::ApiKey;
+/// use trello_auth_login::Login;
+///
+/// let result = Login::new(ApiKey::new("0123456789abcdef0123456789abcdef")?)
+///     .name("Board Sync")
+///     .run_blocking()?;
+/// println!("logged in as {}", result.member.username);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Login {
+    key: ApiKey,
+    mode: LoginMode,
+    scopes: Scopes,
+    expiration: Expiration,
+    name: Option<String>,
+    port: u16,
+    listener: Option<std::net::TcpListener>,
+    open_browser: bool,
+    timeout: Duration,
+    store: Option<CredentialStore>,
+    profile: String,
+    endpoint: Endpoint,
+    app_secret: Option<AppSecret>,
+    on_event: Option<EventHook>,
+    paste: Option<PasteHook>,
+    cancel: Option<CancelHook>,
+    ctrl_c: bool,
+}
+
+impl fmt::Debug for Login {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Login")
+            .field("key", &self.key)
+            .field("mode", &self.mode)
+            .field("port", &self.port)
+            .field("profile", &self.profile)
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Login {
+    /// A login for `key` with the defaults: fragment mode, scope `read`, expiration `30days`,
+    /// port [`DEFAULT_PORT`], the browser opened, a 300 s deadline, profile `default`, the
+    /// automatic store, Trello's bases.
+    pub fn new(key: ApiKey) -> Self {
+        Self {
+            key,
+            mode: LoginMode::default(),
+            scopes: Scopes::default(),
+            expiration: Expiration::default(),
+            name: None,
+            port: DEFAULT_PORT,
+            listener: None,
+            open_browser: true,
+            timeout: DEFAULT_TIMEOUT,
+            store: None,
+            profile: "default".to_owned(),
+            endpoint: Endpoint {
+                api_base: Origin::trello_api(),
+                auth_base: Origin::trello(),
+                ca_pem: None,
+            },
+            app_secret: None,
+            on_event: None,
+            paste: None,
+            cancel: None,
+            ctrl_c: false,
+        }
+    }
+
+    /// How the token is delivered.
+    pub fn mode(mut self, mode: LoginMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The scopes to ask for.
+    pub fn scopes(mut self, scopes: Scopes) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    /// How long the token lives.
+    pub fn expiration(mut self, expiration: Expiration) -> Self {
+        self.expiration = expiration;
+        self
+    }
+
+    /// The app name on the consent page (legacy keys only, SPEC S1.2) and the opener page.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The listener's port, the one whose origin is registered for the key (SPEC S7).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// A listener already bound to `127.0.0.1` (a test's, or a program that holds the port);
+    /// its port replaces [`port`](Self::port).
+    pub fn listener(mut self, listener: std::net::TcpListener) -> Self {
+        self.listener = Some(listener);
+        self
+    }
+
+    /// Whether to start the browser (default yes; never over SSH or without a display). The
+    /// URL is reported with [`Event::OpenUrl`] either way.
+    pub fn open_browser(mut self, open: bool) -> Self {
+        self.open_browser = open;
+        self
+    }
+
+    /// How long to wait for the user.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Where to store the credentials (default [`CredentialStore::new`] with
+    /// [`StoreChoice::Auto`]).
+    pub fn store(mut self, store: CredentialStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The profile to store under (default `default`).
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = profile.into();
+        self
+    }
+
+    /// The authorize origin (default `https://trello.com`, SPEC S1.1).
+    pub fn auth_base(mut self, origin: Origin) -> Self {
+        self.endpoint.auth_base = origin;
+        self
+    }
+
+    /// The API origin (default `https://api.trello.com`, SPEC S1.1).
+    pub fn api_base(mut self, origin: Origin) -> Self {
+        self.endpoint.api_base = origin;
+        self
+    }
+
+    /// An extra CA certificate (PEM) to trust, e.g. the sandbox's.
+    pub fn ca_pem(mut self, pem: impl Into<String>) -> Self {
+        self.endpoint.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// The app secret, for [`LoginMode::OAuth1`] (SPEC S6).
+    pub fn app_secret(mut self, secret: AppSecret) -> Self {
+        self.app_secret = Some(secret);
+        self
+    }
+
+    /// Called with each [`Event`], e.g. to print a progress line.
+    pub fn on_event(mut self, hook: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(hook));
+        self
+    }
+
+    /// Paste mode: reads what the user pasted (a hidden prompt in the CLI). Without it, paste
+    /// mode reads a line from standard input.
+    pub fn paste_with(
+        mut self,
+        read: impl FnMut() -> std::io::Result<String> + Send + 'static,
+    ) -> Self {
+        self.paste = Some(Box::new(read));
+        self
+    }
+
+    /// Polled every 100 ms while waiting: `true` cancels the login ([`Error::Cancelled`]).
+    /// Python's binding checks for a pending KeyboardInterrupt here.
+    pub fn cancel_when(mut self, check: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        self.cancel = Some(Arc::new(check));
+        self
+    }
+
+    /// Whether Ctrl-C cancels the login (default no: a library must not take the process's
+    /// SIGINT; the CLI turns it on).
+    pub fn cancel_on_ctrl_c(mut self, on: bool) -> Self {
+        self.ctrl_c = on;
+        self
+    }
+
+    /// Runs the login on a runtime of its own, blocking the calling thread.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn run_blocking(self) -> Result<LoginResult> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        runtime.block_on(self.run())
+    }
+
+    /// Runs the login.
+    ///
+    /// # Errors
+    /// [`Error::Denied`], [`Error::Closed`], [`Error::Timeout`], [`Error::Cancelled`] for the
+    /// user's answers; [`Error::PortBusy`] when the port is taken; [`Error::Validation`] when
+    /// Trello refuses the new token; [`Error::Store`] when it cannot be stored. Nothing is
+    /// stored unless the login succeeds.
+    pub async fn run(mut self) -> Result<LoginResult> {
+        let store = match self.store.take() {
+            Some(store) => store,
+            None => blocking(|| Ok(CredentialStore::new(StoreChoice::Auto)?)).await?,
+        };
+        let token = self.capture().await?;
+        self.emit(&Event::Validating);
+        let credentials = Credentials::new(self.key.clone(), token)
+            .with_api_base(self.endpoint.api_base.clone());
+        let (member, info) = api::validate(&self.endpoint, &credentials).await?;
+        let scopes: Vec<String> = self.scopes.to_string().split(',').map(str::to_owned).collect();
+        let record = ProfileRecord {
+            key: self.key.clone(),
+            member_id: member.id.clone(),
+            username: member.username.clone(),
+            scopes: scopes.clone(),
+            expires: info.date_expires,
+            api_base: Some(self.endpoint.api_base.as_str().to_owned()),
+            auth_base: Some(self.endpoint.auth_base.as_str().to_owned()),
+        };
+        // A re-login replaces the old token only once the new one is stored, then revokes it.
+        let profile = self.profile.clone();
+        let (old, stored) = {
+            let token = credentials.token().clone();
+            blocking(move || {
+                let old = store
+                    .load(&profile)?
+                    .filter(|old| old.store != StoreKind::Environment);
+                let kind = store.save(&profile, &record, &token)?;
+                Ok((old, kind))
+            })
+            .await?
+        };
+        self.emit(&Event::Stored { store: stored });
+        let previous = match old {
+            None => Previous::None,
+            Some(old) if old.token.expose_secret() == credentials.token().expose_secret() => {
+                Previous::Same
+            }
+            Some(old) => {
+                let old_endpoint = Endpoint {
+                    api_base: old
+                        .record
+                        .as_ref()
+                        .and_then(|r| r.api_base.as_deref())
+                        .and_then(|b| Origin::parse(b).ok())
+                        .unwrap_or_else(|| self.endpoint.api_base.clone()),
+                    ..self.endpoint.clone()
+                };
+                let old_credentials = Credentials::new(old.key, old.token);
+                match api::revoke(&old_endpoint, &old_credentials).await {
+                    Ok(()) => Previous::Revoked,
+                    Err(e) => Previous::RevokeFailed { code: e.code() },
+                }
+            }
+        };
+        Ok(LoginResult {
+            profile: self.profile,
+            credentials,
+            member,
+            scopes,
+            expires: info.date_expires,
+            store: stored,
+            previous,
+        })
+    }
+
+    /// Gets the token: through the listener, or the paste prompt.
+    async fn capture(&mut self) -> Result<Token> {
+        let authorize = {
+            let mut a = AuthorizeUrl::new(self.key.clone())
+                .scopes(self.scopes)
+                .expiration(self.expiration)
+                .base(self.endpoint.auth_base.clone());
+            if let Some(name) = &self.name {
+                a = a.name(name.clone());
+            }
+            a
+        };
+        if self.mode == LoginMode::Paste {
+            let outcome = self.paste(authorize).await?;
+            return token_of(outcome);
+        }
+        let listener = match self.listener.take() {
+            Some(l) => l,
+            None => listener::bind(self.port)?,
+        };
+        let port = listener
+            .local_addr()
+            .map_err(|source| Error::Listen {
+                port: self.port,
+                source,
+            })?
+            .port();
+        let origin = LoopbackOrigin::new(port)?;
+        let nonce = Nonce::from_bytes(random_bytes());
+        let (mode, oauth1) = match self.mode {
+            LoginMode::Fragment => (Mode::Fragment(authorize), None),
+            LoginMode::PostMessage => (Mode::PostMessage(authorize), None),
+            LoginMode::OAuth1 => {
+                let secret = self.app_secret.clone().ok_or(Error::MissingSecret)?;
+                let consumer = Consumer::new(self.key.as_str(), secret);
+                let client = self.endpoint.client(None)?;
+                let callback = Callback::Url(origin.callback_url(&nonce));
+                let request_token = client.oauth1_request_token(&consumer, &callback).await?;
+                let url = oauth1::authorize_url(
+                    &self.endpoint.auth_base,
+                    &request_token,
+                    self.name.as_deref(),
+                    &self.scopes.to_string(),
+                    self.expiration.as_str(),
+                );
+                let mode = Mode::OAuth1 {
+                    authorize_url: url,
+                    request_token: request_token.clone(),
+                };
+                (mode, Some((client, consumer, request_token)))
+            }
+            LoginMode::Paste => unreachable!("handled above"),
+        };
+        let receiver = Receiver::new(mode, &origin, nonce)?;
+        self.emit(&Event::Listening {
+            origin: origin.as_str(),
+        });
+        self.show(receiver.url_to_open());
+        self.emit(&Event::Waiting);
+        let outcome = listener::serve(listener, receiver, self.stop()).await?;
+        match (outcome, oauth1) {
+            (Outcome::Verifier(verifier), Some((client, consumer, request_token))) => {
+                let access = client
+                    .oauth1_access_token(&consumer, &request_token, &verifier)
+                    .await?;
+                Ok(access.token().clone())
+            }
+            (outcome, _) => token_of(outcome),
+        }
+    }
+
+    async fn paste(&mut self, authorize: AuthorizeUrl) -> Result<Outcome> {
+        let mut receiver = Receiver::new(
+            Mode::Paste(authorize),
+            &LoopbackOrigin::new(DEFAULT_PORT)?,
+            Nonce::from_bytes(random_bytes()),
+        )?;
+        self.show(receiver.url_to_open());
+        let mut read = self.paste.take().unwrap_or_else(|| Box::new(read_line));
+        let on_event = self.on_event.clone();
+        let stop = self.stop();
+        let prompt = tokio::task::spawn_blocking(move || loop {
+            if let Some(hook) = &on_event {
+                hook(&Event::PastePrompt);
+            }
+            let input = read().map_err(Error::Prompt)?;
+            match receiver.receive_paste(&input) {
+                Ok(outcome) => return Ok(outcome),
+                Err(e) => {
+                    if let Some(hook) = &on_event {
+                        hook(&Event::PasteRejected {
+                            reason: e.to_string(),
+                        });
+                    }
+                }
+            }
+        });
+        tokio::select! {
+            joined = prompt => joined.map_err(|_| Error::Cancelled)?,
+            error = stop => Err(error),
+        }
+    }
+
+    /// Reports the URL and opens the browser when allowed.
+    fn show(&self, url: &Url) {
+        let opened = if self.open_browser {
+            browser::open(url.as_str())
+        } else {
+            OpenOutcome::Skipped(browser::SkipReason::Disabled)
+        };
+        self.emit(&Event::OpenUrl {
+            url,
+            browser: &opened,
+        });
+    }
+
+    /// Resolves with the error that ends the wait: the deadline, Ctrl-C or the cancel check.
+    fn stop(&self) -> impl std::future::Future<Output = Error> + Send + 'static {
+        let timeout = self.timeout;
+        let cancel = self.cancel.clone();
+        let ctrl_c = self.ctrl_c;
+        async move {
+            let deadline = tokio::time::sleep(timeout);
+            let cancelled = async {
+                match cancel {
+                    Some(check) => loop {
+                        tokio::time::sleep(CANCEL_POLL).await;
+                        if check() {
+                            return;
+                        }
+                    },
+                    None => std::future::pending().await,
+                }
+            };
+            let interrupted = async {
+                if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
+                    return;
+                }
+                std::future::pending::<()>().await;
+            };
+            tokio::select! {
+                () = deadline => Error::Timeout { seconds: timeout.as_secs() },
+                () = cancelled => Error::Cancelled,
+                () = interrupted => Error::Cancelled,
+            }
+        }
+    }
+
+    fn emit(&self, event: &Event<'_>) {
+        if let Some(hook) = &self.on_event {
+            hook(event);
+        }
+    }
+}
+
+/// The token of a finished delivery, or the error that the user's answer is.
+fn token_of(outcome: Outcome) -> Result<Token> {
+    match outcome {
+        Outcome::Token(token) => Ok(token),
+        Outcome::Denied { message } => Err(Error::Denied { message }),
+        Outcome::Closed => Err(Error::Closed),
+        Outcome::Failed(e) => Err(Error::Delivery(e)),
+        // A verifier outside OAuth 1.0a mode, or an outcome of a newer core.
+        _ => Err(Error::Delivery(trello_auth_core::login::LoginError::BadDelivery {
+            reason: "the delivery does not fit this login's mode",
+        })),
+    }
+}
+
+/// 16 bytes from the OS CSPRNG, for the nonce of SPEC S7.
+fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    // Invariant: the OS CSPRNG is available on every platform this crate builds for; a
+    // failure here means the system is unusable for any secret.
+    getrandom::getrandom(&mut bytes).expect("the OS random number generator failed");
+    bytes
+}
+
+fn read_line() -> std::io::Result<String> {
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line)? == 0 {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(line)
+}
+
+/// Runs a store call off the runtime's threads: the keyring may block on its own runtime.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| Error::Cancelled)?
+}
+

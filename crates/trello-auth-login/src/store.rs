@@ -1,0 +1,815 @@
+//! The credential store (SPEC S10): named profiles, each a record without secrets in
+//! `config.toml` and a token in the OS keyring where one works, else in `credentials.toml`, a
+//! file only its owner can read. `TRELLO_API_KEY` and `TRELLO_TOKEN` override both and are
+//! never written.
+//!
+//! # Files
+//! Both live in [`CredentialStore::dir`]: `$TRELLO_AUTH_CONFIG_DIR` if set, else the user's
+//! config folder for `trello-auth` (`~/.config/trello-auth` on Linux, `~/Library/Application
+//! Support/trello-auth` on macOS, `%APPDATA%\trello-auth\config` on Windows).
+//!
+//! - `config.toml`: one `[profiles.NAME]` table per profile with `store = "keyring"` or
+//!   `"file"` (where its token is), `key`, `member_id`, `username`, `scopes`, and optionally
+//!   `expires` (RFC 3339), `api_base` and `auth_base`. Other tables and keys in the file are
+//!   kept as they are.
+//! - `credentials.toml` (the file store only): `[profiles.NAME]` tables with a `token`.
+//!
+//! Both are replaced atomically: a temporary file in the same folder, mode 0600 before
+//! anything is written to it, synced, then renamed over the old one. The folder is created with
+//! mode 0700. A `credentials.toml` found with a wider mode than 0600 is narrowed to 0600 before
+//! it is read. (On Windows, the files inherit the ACL of the user's profile folder.)
+//!
+//! # Blocking
+//! Every method blocks on file IO and, for a keyring, on the platform's keyring service (which
+//! may show an unlock prompt). On Linux and the BSDs that is the Secret Service over D-Bus,
+//! which the `keyring` crate's D-Bus client drives by blocking on a tokio runtime of its own: a
+//! call made on a thread that is already running a tokio runtime (an `async fn`, a
+//! `#[tokio::main]` body) panics there. From async code, call the store inside
+//! `tokio::task::spawn_blocking` (the store is `Send + Sync`, so it can be shared in an `Arc`).
+//!
+//! # Security
+//! No `Debug` of this module's types and no [`StoreError`] message contains a token; the token
+//! is read with [`Token::expose_secret`] only. Buffers that held the contents of
+//! `credentials.toml` are zeroized when dropped. Two processes saving at the same moment do not
+//! corrupt either file (each write is a rename), but the later one wins.
+//!
+//! ```
+//! use trello_auth_core::{ApiKey, Token};
+//! use trello_auth_login::{CredentialStore, ProfileRecord, StoreChoice, StoreKind};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let store = CredentialStore::with_dir(dir.path(), StoreChoice::File).without_environment();
+//! let record = ProfileRecord {
+//!     key: ApiKey::new("0123456789abcdef0123456789abcdef")?,
+//!     member_id: "5f0c0ffee0ddba11c0ffee00".into(),
+//!     username: "ada".into(),
+//!     scopes: vec!["read".into()],
+//!     expires: None,
+//!     api_base: None,
+//!     auth_base: None,
+//! };
+//! let token = Token::new(format!("ATTA{}0123ABCD", "a".repeat(64)))?;
+//! assert_eq!(store.save("default", &record, &token)?, StoreKind::File);
+//!
+//! let loaded = store.load("default")?.expect("just saved");
+//! assert_eq!(loaded.token, token);
+//! assert_eq!(loaded.record.as_ref(), Some(&record));
+//! assert_eq!(store.profiles()?, ["default"]);
+//!
+//! assert!(store.forget("default")?);
+//! assert!(store.load("default")?.is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use trello_auth_core::{ApiKey, Token};
+use zeroize::Zeroizing;
+
+mod error;
+mod files;
+mod os_keyring;
+
+pub use error::StoreError;
+
+use files::SecretTable;
+use os_keyring::{Keyring, KeyringFailure};
+
+/// The variable that overrides the folder of the store's files.
+pub const CONFIG_DIR_VAR: &str = "TRELLO_AUTH_CONFIG_DIR";
+/// With [`TOKEN_VAR`], the API key that overrides every stored profile.
+pub const API_KEY_VAR: &str = "TRELLO_API_KEY";
+/// With [`API_KEY_VAR`], the token that overrides every stored profile.
+pub const TOKEN_VAR: &str = "TRELLO_TOKEN";
+/// The keyring service under which tokens are stored; the keyring's user name is the profile.
+pub const KEYRING_SERVICE: &str = os_keyring::SERVICE;
+/// The file of profile records (no secrets).
+pub const CONFIG_FILE: &str = "config.toml";
+/// The file of tokens (the file store only).
+pub const CREDENTIALS_FILE: &str = "credentials.toml";
+
+/// Where [`CredentialStore::save`] puts a token (the CLI's `--store auto|keyring|file`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum StoreChoice {
+    /// The OS keyring if it works here, else the file.
+    #[default]
+    Auto,
+    /// The OS keyring, or an error if it does not work here.
+    Keyring,
+    /// The 0600 file, never the keyring.
+    File,
+}
+
+impl StoreChoice {
+    /// `"auto"`, `"keyring"` or `"file"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreChoice::Auto => "auto",
+            StoreChoice::Keyring => "keyring",
+            StoreChoice::File => "file",
+        }
+    }
+}
+
+impl fmt::Display for StoreChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for StoreChoice {
+    type Err = StoreError;
+
+    /// Parses `auto`, `keyring` or `file` (ASCII case and surrounding whitespace ignored).
+    ///
+    /// ```
+    /// use trello_auth_login::StoreChoice;
+    /// assert_eq!("keyring".parse::<StoreChoice>().unwrap(), StoreChoice::Keyring);
+    /// assert_eq!(StoreChoice::File.to_string(), "file");
+    /// assert_eq!("disk".parse::<StoreChoice>().unwrap_err().code(), "unknown_store");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        [StoreChoice::Auto, StoreChoice::Keyring, StoreChoice::File]
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| StoreError::UnknownStore {
+                value: s.chars().take(40).collect(),
+            })
+    }
+}
+
+/// Where credentials are (or were just saved). `Display` and serde give `"keyring"`, `"file"`
+/// or `"environment"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    /// The OS keyring.
+    Keyring,
+    /// `credentials.toml`, mode 0600.
+    File,
+    /// `TRELLO_API_KEY` and `TRELLO_TOKEN` (never written).
+    Environment,
+}
+
+impl StoreKind {
+    /// `"keyring"`, `"file"` or `"environment"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Keyring => "keyring",
+            StoreKind::File => "file",
+            StoreKind::Environment => "environment",
+        }
+    }
+}
+
+impl fmt::Display for StoreKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What `config.toml` holds for a profile: who the token belongs to and what it may do, but
+/// not the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRecord {
+    /// The API key the token was issued for (stored as its string).
+    pub key: ApiKey,
+    /// The member's id (`/1/members/me`'s `id`).
+    pub member_id: String,
+    /// The member's username.
+    pub username: String,
+    /// The scopes granted, e.g. `["read", "write"]`.
+    pub scopes: Vec<String>,
+    /// When the token expires, if it does (stored as RFC 3339, in UTC).
+    pub expires: Option<OffsetDateTime>,
+    /// The REST API's base URL, if not Trello's.
+    pub api_base: Option<String>,
+    /// The authorize route's base URL, if not Trello's.
+    pub auth_base: Option<String>,
+}
+
+/// What [`CredentialStore::load`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCredentials {
+    /// The profile asked for.
+    pub profile: String,
+    /// The profile's record; `None` when the credentials come from the environment.
+    pub record: Option<ProfileRecord>,
+    /// The API key.
+    pub key: ApiKey,
+    /// The token (its `Debug` is redacted).
+    pub token: Token,
+    /// Where they came from.
+    pub store: StoreKind,
+}
+
+/// The credential store: profiles in a folder, tokens in the OS keyring or a 0600 file.
+///
+/// Its methods block (see the [module docs](self#blocking)): call them from
+/// `spawn_blocking`, not on an async runtime's thread.
+pub struct CredentialStore {
+    dir: PathBuf,
+    choice: StoreChoice,
+    /// Reads `TRELLO_API_KEY` / `TRELLO_TOKEN`; `None` after [`Self::without_environment`].
+    env: Option<fn(&str) -> Option<String>>,
+    keyring: Option<Box<dyn Keyring>>,
+    #[cfg(test)]
+    faults: tests::Faults,
+}
+
+impl fmt::Debug for CredentialStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialStore")
+            .field("dir", &self.dir)
+            .field("choice", &self.choice)
+            .field("reads_environment", &self.env.is_some())
+            .field("keyring", &self.keyring)
+            .finish()
+    }
+}
+
+impl CredentialStore {
+    /// The store in `$TRELLO_AUTH_CONFIG_DIR` if set, else in the user's config folder for
+    /// `trello-auth` (nothing is created until something is saved).
+    ///
+    /// # Errors
+    /// [`StoreError::NoConfigDir`] if the variable is unset and there is no home folder.
+    pub fn new(choice: StoreChoice) -> Result<Self, StoreError> {
+        let dir = default_dir(std::env::var_os(CONFIG_DIR_VAR))?;
+        Ok(Self::with_dir(dir, choice))
+    }
+
+    /// The store in `dir` (created, mode 0700, on the first save).
+    pub fn with_dir(dir: impl Into<PathBuf>, choice: StoreChoice) -> Self {
+        Self {
+            dir: dir.into(),
+            choice,
+            env: Some(real_env),
+            keyring: os_keyring::system(),
+            #[cfg(test)]
+            faults: tests::Faults::default(),
+        }
+    }
+
+    /// The folder of `config.toml` and `credentials.toml`.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where [`Self::save`] puts tokens.
+    pub fn choice(&self) -> StoreChoice {
+        self.choice
+    }
+
+    /// This store without the `TRELLO_API_KEY` / `TRELLO_TOKEN` override: [`Self::load`] reads
+    /// only what is stored (for `login`, which must see the stored profile, and for tests).
+    pub fn without_environment(mut self) -> Self {
+        self.env = None;
+        self
+    }
+
+    /// The credentials of `profile`, `Ok(None)` if nothing is stored for it.
+    ///
+    /// If both `TRELLO_API_KEY` and `TRELLO_TOKEN` are set (and not empty), they win for any
+    /// profile, with `record: None` and `store: Environment`; if only one is set, it is
+    /// ignored. Otherwise the profile's record is read from `config.toml` and its token from
+    /// where the record says: the keyring or `credentials.toml`.
+    ///
+    /// # Errors
+    /// An invalid profile name or environment value; an unreadable or malformed file; a record
+    /// whose token is missing ([`StoreError::TokenMissing`]); a keyring that fails.
+    pub fn load(&self, profile: &str) -> Result<Option<StoredCredentials>, StoreError> {
+        validate_profile(profile)?;
+        if let Some(found) = self.from_environment(profile)? {
+            return Ok(Some(found));
+        }
+        let config = self.read_config()?;
+        let Some(entry) = profile_entry(&config, &self.config_path(), profile)? else {
+            return Ok(None);
+        };
+        let (record, store) = parse_record(&self.config_path(), profile, entry)?;
+        let raw = match store {
+            StoreKind::Keyring => self
+                .keyring()?
+                .get(profile)
+                .map_err(|f| keyring_error(profile, f))?,
+            _ => self.file_token(profile)?,
+        };
+        let mut raw = raw.ok_or_else(|| StoreError::TokenMissing {
+            profile: profile.to_owned(),
+            store,
+        })?;
+        let token = Token::new(std::mem::take(&mut *raw)).map_err(|source| {
+            StoreError::InvalidStoredToken {
+                profile: profile.to_owned(),
+                store,
+                source,
+            }
+        })?;
+        Ok(Some(StoredCredentials {
+            profile: profile.to_owned(),
+            key: record.key.clone(),
+            record: Some(record),
+            token,
+            store,
+        }))
+    }
+
+    /// Saves `profile` (replacing what was stored under that name) and says where its token
+    /// went: with [`StoreChoice::Auto`] the keyring if it works, else the file; with `Keyring`
+    /// the keyring or an error; with `File` the file. The environment is never written.
+    ///
+    /// Nothing is half-applied: the token is written first, then `config.toml`; if that fails,
+    /// the token's previous state is restored. Once both are written, a token of the same
+    /// profile left in the other place (keyring or file) by an earlier save is removed, as far
+    /// as possible.
+    ///
+    /// # Errors
+    /// An invalid profile name; an unwritable folder; a malformed existing file (which is then
+    /// left as it is); with `Keyring`, a keyring that does not work
+    /// ([`StoreError::KeyringUnavailable`], [`StoreError::KeyringUnsupported`]).
+    pub fn save(
+        &self,
+        profile: &str,
+        record: &ProfileRecord,
+        token: &Token,
+    ) -> Result<StoreKind, StoreError> {
+        validate_profile(profile)?;
+        let config_path = self.config_path();
+        let mut config = self.read_config()?;
+        let previous = recorded_store(&config, profile);
+        let mut entry = record_table(record)?;
+        let profiles = profiles_table_mut(&mut config, &config_path)?;
+
+        let (kind, undo) = self.put_token(profile, token)?;
+        entry.insert("store".into(), kind.as_str().into());
+        profiles.insert(profile.to_owned(), toml::Value::Table(entry));
+        if let Err(cause) = self.write_config(&config) {
+            return Err(match self.undo(profile, undo) {
+                Ok(()) => cause,
+                Err(rollback) => StoreError::PartialSave {
+                    profile: profile.to_owned(),
+                    cause: Box::new(cause),
+                    rollback: Box::new(rollback),
+                },
+            });
+        }
+
+        // Committed. Remove a copy an earlier save left elsewhere (best effort: the record
+        // says where the token is, so a leftover is never read).
+        match kind {
+            StoreKind::Keyring => {
+                let _ = self.remove_file_token(profile);
+            }
+            _ => {
+                if previous == Some(Some(StoreKind::Keyring)) {
+                    if let Some(keyring) = &self.keyring {
+                        let _ = keyring.delete(profile);
+                    }
+                }
+            }
+        }
+        Ok(kind)
+    }
+
+    /// Forgets `profile`: its token (from the keyring and the file) and its record. `Ok(false)`
+    /// if nothing was stored. This does not revoke the token on the server (SPEC S5): do that
+    /// first.
+    ///
+    /// The token goes first, then the record; if removing the record fails, the error says so
+    /// and calling `forget` again finishes.
+    ///
+    /// # Errors
+    /// An invalid profile name; an unwritable file; a malformed `config.toml`; a record saying
+    /// the token is in a keyring that cannot be reached (the record is then kept).
+    pub fn forget(&self, profile: &str) -> Result<bool, StoreError> {
+        validate_profile(profile)?;
+        let config_path = self.config_path();
+        let mut config = self.read_config()?;
+        let recorded = recorded_store(&config, profile);
+        let mut removed = false;
+
+        match recorded {
+            Some(Some(StoreKind::Keyring)) => {
+                removed |= self
+                    .keyring()?
+                    .delete(profile)
+                    .map_err(|f| keyring_error(profile, f))?;
+            }
+            // No record (maybe a token left by an interrupted save): try the keyring too,
+            // unless told to keep away from it.
+            None if self.choice != StoreChoice::File => {
+                if let Some(keyring) = &self.keyring {
+                    removed |= keyring.delete(profile).unwrap_or(false);
+                }
+            }
+            _ => {}
+        }
+        removed |= self.remove_file_token(profile)?;
+
+        if recorded.is_some() {
+            profiles_table_mut(&mut config, &config_path)?.remove(profile);
+            self.write_config(&config)?;
+            removed = true;
+        }
+        Ok(removed)
+    }
+
+    /// The names of the stored profiles, sorted.
+    ///
+    /// # Errors
+    /// An unreadable or malformed `config.toml`.
+    pub fn profiles(&self) -> Result<Vec<String>, StoreError> {
+        let config = self.read_config()?;
+        let mut names: Vec<String> = match config.get("profiles") {
+            None => Vec::new(),
+            Some(toml::Value::Table(t)) => t.keys().cloned().collect(),
+            Some(_) => return Err(not_a_table(&self.config_path(), "profiles")),
+        };
+        names.sort();
+        Ok(names)
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.join(CONFIG_FILE)
+    }
+
+    fn credentials_path(&self) -> PathBuf {
+        self.dir.join(CREDENTIALS_FILE)
+    }
+
+    fn keyring(&self) -> Result<&dyn Keyring, StoreError> {
+        self.keyring
+            .as_deref()
+            .ok_or(StoreError::KeyringUnsupported)
+    }
+
+    /// `TRELLO_API_KEY` + `TRELLO_TOKEN`, if both are set.
+    fn from_environment(&self, profile: &str) -> Result<Option<StoredCredentials>, StoreError> {
+        let Some(env) = self.env else {
+            return Ok(None);
+        };
+        let key = env(API_KEY_VAR).filter(|v| !v.trim().is_empty());
+        let token = env(TOKEN_VAR)
+            .map(Zeroizing::new)
+            .filter(|v| !v.trim().is_empty());
+        let (Some(key), Some(mut token)) = (key, token) else {
+            return Ok(None);
+        };
+        let key = ApiKey::new(key).map_err(|source| StoreError::InvalidEnvironment {
+            var: API_KEY_VAR,
+            source,
+        })?;
+        let token = Token::new(std::mem::take(&mut *token)).map_err(|source| {
+            StoreError::InvalidEnvironment {
+                var: TOKEN_VAR,
+                source,
+            }
+        })?;
+        Ok(Some(StoredCredentials {
+            profile: profile.to_owned(),
+            record: None,
+            key,
+            token,
+            store: StoreKind::Environment,
+        }))
+    }
+
+    /// `config.toml` as a table (empty if there is no file).
+    fn read_config(&self) -> Result<toml::Table, StoreError> {
+        let path = self.config_path();
+        match files::read(&path, false)? {
+            Some(text) => files::parse(&path, &text, true),
+            None => Ok(toml::Table::new()),
+        }
+    }
+
+    fn write_config(&self, config: &toml::Table) -> Result<(), StoreError> {
+        let path = self.config_path();
+        #[cfg(test)]
+        self.faults.check(CONFIG_FILE, &path)?;
+        let text = files::render(&path, config)?;
+        files::write_atomic(&self.dir, &path, text.as_bytes())
+    }
+
+    /// `credentials.toml`: its text as it was (to restore it) and as a table.
+    fn read_credentials(&self) -> Result<Option<(Zeroizing<String>, SecretTable)>, StoreError> {
+        let path = self.credentials_path();
+        let Some(text) = files::read(&path, true)? else {
+            return Ok(None);
+        };
+        let table = SecretTable(files::parse(&path, &text, false)?);
+        Ok(Some((text, table)))
+    }
+
+    fn write_credentials(&self, text: &str) -> Result<(), StoreError> {
+        let path = self.credentials_path();
+        #[cfg(test)]
+        self.faults.check(CREDENTIALS_FILE, &path)?;
+        files::write_atomic(&self.dir, &path, text.as_bytes())
+    }
+
+    /// The token of `profile` in `credentials.toml`, if there.
+    fn file_token(&self, profile: &str) -> Result<Option<Zeroizing<String>>, StoreError> {
+        let path = self.credentials_path();
+        let Some((_, table)) = self.read_credentials()? else {
+            return Ok(None);
+        };
+        let Some(entry) = profile_entry(&table.0, &path, profile)? else {
+            return Ok(None);
+        };
+        match entry.get("token") {
+            None => Ok(None),
+            Some(toml::Value::String(token)) => Ok(Some(Zeroizing::new(token.clone()))),
+            Some(_) => Err(StoreError::InvalidFile {
+                path,
+                reason: format!("profiles.{profile}.token is not a string"),
+            }),
+        }
+    }
+
+    /// Writes the token where the choice says; returns where, and how to undo it.
+    fn put_token(&self, profile: &str, token: &Token) -> Result<(StoreKind, Undo), StoreError> {
+        match (self.choice, &self.keyring) {
+            (StoreChoice::File, _) | (StoreChoice::Auto, None) => self.put_file(profile, token),
+            (StoreChoice::Keyring, None) => Err(StoreError::KeyringUnsupported),
+            (StoreChoice::Keyring, Some(keyring)) => {
+                put_keyring(&**keyring, profile, token).map_err(|f| keyring_error(profile, f))
+            }
+            (StoreChoice::Auto, Some(keyring)) => match put_keyring(&**keyring, profile, token) {
+                Ok(done) => Ok(done),
+                // Whatever is wrong with the keyring, the file works.
+                Err(_) => self.put_file(profile, token),
+            },
+        }
+    }
+
+    fn put_file(&self, profile: &str, token: &Token) -> Result<(StoreKind, Undo), StoreError> {
+        let path = self.credentials_path();
+        let (previous, mut table) = match self.read_credentials()? {
+            Some((text, table)) => (Some(text), table),
+            None => (None, SecretTable::default()),
+        };
+        let mut entry = toml::Table::new();
+        entry.insert("token".into(), token.expose_secret().into());
+        profiles_table_mut(&mut table.0, &path)?.insert(profile.to_owned(), entry.into());
+        let text = files::render(&path, &table.0)?;
+        self.write_credentials(&text)?;
+        Ok((StoreKind::File, Undo::File { previous }))
+    }
+
+    /// Removes the token of `profile` from `credentials.toml` (the file too if it is left
+    /// empty); `Ok(false)` if it was not there.
+    fn remove_file_token(&self, profile: &str) -> Result<bool, StoreError> {
+        let path = self.credentials_path();
+        let Some((_, mut table)) = self.read_credentials()? else {
+            return Ok(false);
+        };
+        let profiles = profiles_table_mut(&mut table.0, &path)?;
+        let Some(gone) = profiles.remove(profile) else {
+            return Ok(false);
+        };
+        drop(SecretTable(
+            [(profile.to_owned(), gone)].into_iter().collect(),
+        ));
+        let empty = profiles.is_empty() && table.0.len() == 1;
+        if empty {
+            files::remove(&path)?;
+        } else {
+            let text = files::render(&path, &table.0)?;
+            self.write_credentials(&text)?;
+        }
+        Ok(true)
+    }
+
+    /// Restores the token's state from before [`Self::put_token`].
+    fn undo(&self, profile: &str, undo: Undo) -> Result<(), StoreError> {
+        match undo {
+            Undo::Keyring { previous } => {
+                let keyring = self.keyring()?;
+                match previous {
+                    Some(old) => keyring.set(profile, &old).map(drop),
+                    None => keyring.delete(profile).map(drop),
+                }
+                .map_err(|f| keyring_error(profile, f))
+            }
+            Undo::File {
+                previous: Some(text),
+            } => self.write_credentials(&text),
+            Undo::File { previous: None } => files::remove(&self.credentials_path()).map(drop),
+        }
+    }
+}
+
+/// How to undo writing a token.
+enum Undo {
+    /// Put back the keyring's previous value, or delete the entry if there was none.
+    Keyring { previous: Option<Zeroizing<String>> },
+    /// Put back `credentials.toml`'s previous text, or remove it if there was none.
+    File { previous: Option<Zeroizing<String>> },
+}
+
+fn put_keyring(
+    keyring: &dyn Keyring,
+    profile: &str,
+    token: &Token,
+) -> Result<(StoreKind, Undo), KeyringFailure> {
+    let previous = keyring.get(profile)?;
+    keyring.set(profile, token.expose_secret())?;
+    Ok((StoreKind::Keyring, Undo::Keyring { previous }))
+}
+
+fn keyring_error(profile: &str, failure: KeyringFailure) -> StoreError {
+    match failure {
+        KeyringFailure::Unavailable(reason) => StoreError::KeyringUnavailable { reason },
+        KeyringFailure::Failed(reason) => StoreError::KeyringFailed {
+            profile: profile.to_owned(),
+            reason,
+        },
+    }
+}
+
+/// The process environment, with empty values as unset.
+fn real_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// `$TRELLO_AUTH_CONFIG_DIR` (`var`) if set and not empty, else the platform's config folder.
+fn default_dir(var: Option<OsString>) -> Result<PathBuf, StoreError> {
+    match var.filter(|v| !v.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => directories::ProjectDirs::from("", "", "trello-auth")
+            .map(|dirs| dirs.config_dir().to_owned())
+            .ok_or(StoreError::NoConfigDir),
+    }
+}
+
+/// A profile name is 1–64 characters of `A-Z a-z 0-9 _ . -`.
+///
+/// ```
+/// use trello_auth_login::store::validate_profile;
+/// assert!(validate_profile("work-2.old_one").is_ok());
+/// assert_eq!(validate_profile("").unwrap_err().code(), "invalid_profile");
+/// assert_eq!(validate_profile("a/b").unwrap_err().code(), "invalid_profile");
+/// ```
+///
+/// # Errors
+/// [`StoreError::InvalidProfile`], saying what is wrong without repeating the name.
+pub fn validate_profile(name: &str) -> Result<(), StoreError> {
+    let reason = if name.is_empty() {
+        "it is empty".to_owned()
+    } else if name.len() > 64 {
+        format!("it has {} characters", name.chars().count())
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+    {
+        if c.is_ascii_graphic() {
+            format!("it contains {c:?}")
+        } else {
+            "it contains a space, a control character or non-ASCII".to_owned()
+        }
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::InvalidProfile { reason })
+}
+
+fn not_a_table(path: &Path, what: &str) -> StoreError {
+    StoreError::InvalidFile {
+        path: path.to_owned(),
+        reason: format!("{what} is not a table"),
+    }
+}
+
+/// The `profiles` table of a document, created if missing.
+fn profiles_table_mut<'a>(
+    doc: &'a mut toml::Table,
+    path: &Path,
+) -> Result<&'a mut toml::Table, StoreError> {
+    match doc
+        .entry("profiles")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+    {
+        toml::Value::Table(t) => Ok(t),
+        _ => Err(not_a_table(path, "profiles")),
+    }
+}
+
+/// `profiles.<profile>` of a document, if there.
+fn profile_entry<'a>(
+    doc: &'a toml::Table,
+    path: &Path,
+    profile: &str,
+) -> Result<Option<&'a toml::Table>, StoreError> {
+    let profiles = match doc.get("profiles") {
+        None => return Ok(None),
+        Some(toml::Value::Table(t)) => t,
+        Some(_) => return Err(not_a_table(path, "profiles")),
+    };
+    match profiles.get(profile) {
+        None => Ok(None),
+        Some(toml::Value::Table(t)) => Ok(Some(t)),
+        Some(_) => Err(not_a_table(path, &format!("profiles.{profile}"))),
+    }
+}
+
+/// `None`: no record; `Some(kind)`: a record, saying `kind` (`None` if it says nothing valid).
+fn recorded_store(config: &toml::Table, profile: &str) -> Option<Option<StoreKind>> {
+    let entry = config.get("profiles")?.get(profile)?;
+    Some(match entry.get("store").and_then(toml::Value::as_str) {
+        Some("keyring") => Some(StoreKind::Keyring),
+        Some("file") => Some(StoreKind::File),
+        _ => None,
+    })
+}
+
+/// A record as a `config.toml` table (without `store`).
+fn record_table(record: &ProfileRecord) -> Result<toml::Table, StoreError> {
+    let mut t = toml::Table::new();
+    t.insert("key".into(), record.key.as_str().into());
+    t.insert("member_id".into(), record.member_id.as_str().into());
+    t.insert("username".into(), record.username.as_str().into());
+    let scopes = record.scopes.iter().map(|s| toml::Value::from(s.as_str()));
+    t.insert("scopes".into(), toml::Value::Array(scopes.collect()));
+    if let Some(expires) = record.expires {
+        let text = expires
+            .to_offset(time::UtcOffset::UTC)
+            .format(&Rfc3339)
+            .map_err(|_| StoreError::InvalidRecord {
+                reason: "its expiry date cannot be written as RFC 3339 (years 0 to 9999)",
+            })?;
+        t.insert("expires".into(), text.into());
+    }
+    if let Some(base) = &record.api_base {
+        t.insert("api_base".into(), base.as_str().into());
+    }
+    if let Some(base) = &record.auth_base {
+        t.insert("auth_base".into(), base.as_str().into());
+    }
+    Ok(t)
+}
+
+/// Reads a record back; the errors name the field, never its value.
+fn parse_record(
+    path: &Path,
+    profile: &str,
+    t: &toml::Table,
+) -> Result<(ProfileRecord, StoreKind), StoreError> {
+    let invalid = |field: &str, what: &str| StoreError::InvalidFile {
+        path: path.to_owned(),
+        reason: format!("profiles.{profile}.{field} {what}"),
+    };
+    let optional = |field: &str| match t.get(field) {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(field, "is not a string")),
+    };
+    let required = |field: &str| optional(field)?.ok_or_else(|| invalid(field, "is missing"));
+
+    let store = match required("store")?.as_str() {
+        "keyring" => StoreKind::Keyring,
+        "file" => StoreKind::File,
+        _ => return Err(invalid("store", "is neither \"keyring\" nor \"file\"")),
+    };
+    let key = ApiKey::new(required("key")?)
+        .map_err(|e| invalid("key", &format!("is not an API key ({e})")))?;
+    let scopes = match t.get("scopes") {
+        None => Vec::new(),
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| invalid("scopes", "is not an array of strings"))?,
+        Some(_) => return Err(invalid("scopes", "is not an array of strings")),
+    };
+    let expires = match t.get("expires") {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.clone()),
+        // A hand-edited file may hold a TOML date-time rather than a string.
+        Some(toml::Value::Datetime(d)) => Some(d.to_string()),
+        Some(_) => return Err(invalid("expires", "is not an RFC 3339 date-time")),
+    }
+    .map(|s| OffsetDateTime::parse(&s, &Rfc3339))
+    .transpose()
+    .map_err(|_| invalid("expires", "is not an RFC 3339 date-time"))?;
+    let record = ProfileRecord {
+        key,
+        member_id: required("member_id")?,
+        username: required("username")?,
+        scopes,
+        expires,
+        api_base: optional("api_base")?,
+        auth_base: optional("auth_base")?,
+    };
+    Ok((record, store))
+}
+
+#[cfg(test)]
+mod tests;
