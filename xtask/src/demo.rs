@@ -1,10 +1,10 @@
-//! `cargo xtask demo`: runs the demo program (an example of the `trello-auth-tests` package,
-//! which depends on every crate of the workspace).
+//! `cargo xtask demo`: runs `trello-auth demo`, the walk of every capability against the
+//! embedded sandbox.
 
 use anyhow::Result;
 use xshell::{cmd, Shell};
 
 pub fn run(sh: &Shell) -> Result<()> {
-    cmd!(sh, "cargo run --quiet -p trello-auth-tests --example demo").run()?;
+    cmd!(sh, "cargo run --quiet -p trello-auth-cli -- demo").run()?;
     Ok(())
 }

@@ -286,7 +286,7 @@ impl CredentialStore {
     /// whose token is missing ([`StoreError::TokenMissing`]); a keyring that fails.
     pub fn load(&self, profile: &str) -> Result<Option<StoredCredentials>, StoreError> {
         validate_profile(profile)?;
-        if let Some(found) = self.from_environment(profile)? {
+        if let Some(found) = self.environment_credentials(profile)? {
             return Ok(Some(found));
         }
         let config = self.read_config()?;
@@ -451,7 +451,7 @@ impl CredentialStore {
     }
 
     /// `TRELLO_API_KEY` + `TRELLO_TOKEN`, if both are set.
-    fn from_environment(&self, profile: &str) -> Result<Option<StoredCredentials>, StoreError> {
+    fn environment_credentials(&self, profile: &str) -> Result<Option<StoredCredentials>, StoreError> {
         let Some(env) = self.env else {
             return Ok(None);
         };

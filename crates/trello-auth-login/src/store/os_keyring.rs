@@ -10,6 +10,8 @@ pub(super) const SERVICE: &str = "trello-auth";
 
 /// Why a keyring call failed. The texts are the keyring's own words, never a stored value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// Built only by the platform keyring (and the tests' stand-in).
+#[cfg_attr(not(feature = "keyring"), allow(dead_code))]
 pub(super) enum KeyringFailure {
     /// The keyring cannot be reached (no D-Bus session bus or Secret Service, a locked or
     /// refused keychain): `Auto` falls back to the file.

@@ -10,15 +10,15 @@ use trello_auth_core::token::Member;
 use trello_auth_core::{ApiKey, Credentials, Origin, Placement, RateLimiter, RetryPolicy, Token};
 use trello_auth_sandbox::Sandbox;
 
-pub struct Clients {
+pub(crate) struct Clients {
     ca: String,
     runtime: tokio::runtime::Runtime,
     /// No credentials: the user's browser.
-    pub bare_ureq: trello_auth_ureq::UreqTransport,
+    pub(crate) bare_ureq: trello_auth_ureq::UreqTransport,
 }
 
 impl Clients {
-    pub fn new(ca: &str) -> Result<Self, String> {
+    pub(crate) fn new(ca: &str) -> Result<Self, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -30,7 +30,7 @@ impl Clients {
         })
     }
 
-    pub fn ureq(
+    pub(crate) fn ureq(
         &self,
         creds: &Credentials,
         placement: Placement,
@@ -45,7 +45,7 @@ impl Clients {
             .build()
     }
 
-    pub fn signed_ureq(
+    pub(crate) fn signed_ureq(
         &self,
         consumer: Consumer,
         access: TokenCredentials,
@@ -60,7 +60,7 @@ impl Clients {
             .build()
     }
 
-    pub fn hyper_me(
+    pub(crate) fn hyper_me(
         &self,
         creds: &Credentials,
         placement: Placement,
@@ -91,7 +91,7 @@ impl Clients {
 
     /// One call over hyper, then the same over ureq: `GET members/me`, or for body placement
     /// (PUT and POST only, SPEC S3.3) `PUT cards/{card}/name`. Answers what came back.
-    pub fn call_both(
+    pub(crate) fn call_both(
         &self,
         creds: &Credentials,
         placement: Placement,
@@ -136,7 +136,7 @@ fn ureq_transport(ca: &str) -> trello_auth_ureq::UreqTransport {
 }
 
 /// A ureq client for the burst: fast backoff, and the client-side limiter on or off.
-pub fn burst_client(sb: &Sandbox, limiter: bool) -> Result<trello_auth_ureq::Client, String> {
+pub(crate) fn burst_client(sb: &Sandbox, limiter: bool) -> Result<trello_auth_ureq::Client, String> {
     let api = Origin::parse(sb.api_base()).map_err(|e| e.to_string())?;
     let creds = Credentials::new(
         ApiKey::new(&sb.app().key).map_err(|e| e.to_string())?,

@@ -1,17 +1,18 @@
-//! `cargo xtask demo`: what a user of trello-auth does, end to end, against the sandbox
-//! running in-process over real sockets and real TLS, each step printed.
+//! `trello-auth demo` (and `cargo xtask demo`): what a user of trello-auth does, end to end,
+//! against the sandbox running in-process over real sockets and real TLS, each step printed.
 //!
 //! Authorize URL → consent (the demo plays the user pressing Allow) → token captured from the
-//! fragment → `members/me` with each placement over hyper and over ureq → token introspection →
+//! fragment → the login helper's loopback receiver capturing a token as a browser delivers it → `members/me` with each placement over hyper and over ureq → token introspection →
 //! revoke → the next call classified "token revoked: re-authorize" → the OAuth 1.0a
 //! three-legged flow → a signed call → a rate-limited burst absorbed by backoff. Exits
-//! non-zero if any step does not behave as SPEC.md says. No key, token or secret is printed in
+//! non-zero if any step does not behave as Trello does (docs/trello.md). No key, token or secret is printed in
 //! full.
 
+mod browser;
 mod clients;
+mod login;
 mod report;
 
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use trello_auth_core::client::ClientError;
@@ -21,26 +22,26 @@ use trello_auth_core::{
     Placement, Scopes,
 };
 use trello_auth_sandbox::{Placement as SbPlacement, RateLimits, Sandbox};
-use trello_auth_tests::browser;
 
 use clients::Clients;
 use report::{short, Report};
 
-fn main() -> ExitCode {
+/// Runs every step and returns the exit code: 0 when each behaved as Trello does.
+pub(crate) fn run() -> u8 {
     let started = Instant::now();
     let mut r = Report::default();
     let sandbox = match Sandbox::builder().tls(true).start_blocking() {
         Ok(sb) => sb,
         Err(e) => {
             println!("the sandbox did not start: {e}");
-            return ExitCode::FAILURE;
+            return 1;
         }
     };
     println!(
         "trello-auth demo against the sandbox at {} (TLS, generated CA)",
         sandbox.api_base()
     );
-    if let Err(e) = run(&sandbox, &mut r) {
+    if let Err(e) = walk(&sandbox, &mut r) {
         r.fail(&e);
     }
     burst(&mut r);
@@ -48,7 +49,7 @@ fn main() -> ExitCode {
 }
 
 /// Every step on one sandbox; an `Err` is a step that could not go on.
-fn run(sb: &Sandbox, r: &mut Report) -> Result<(), String> {
+fn walk(sb: &Sandbox, r: &mut Report) -> Result<(), String> {
     let api = Origin::parse(sb.api_base()).map_err(|e| e.to_string())?;
     let auth = Origin::parse(sb.auth_base()).map_err(|e| e.to_string())?;
     let ca = sb.ca_pem().ok_or("the sandbox has no CA")?;
@@ -82,6 +83,8 @@ fn run(sb: &Sandbox, r: &mut Report) -> Result<(), String> {
         token.expose_secret().starts_with("ATTA"),
         "token captured from the fragment (ATTA format)",
     );
+
+    login::step(sb, &clients, r)?;
 
     r.step("Each placement (SPEC S3), over hyper and over ureq");
     let creds = Credentials::new(key.clone(), token.clone()).with_api_base(api.clone());
