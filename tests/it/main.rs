@@ -4,6 +4,7 @@
 
 mod browser;
 mod canary;
+mod login;
 mod props;
 mod tidy;
 mod transports;

@@ -47,7 +47,7 @@ pub fn authorize_url(
 }
 
 /// `scope` as names: a comma-separated `str`, or an iterable of `str`.
-fn scope_names(scope: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+pub(crate) fn scope_names(scope: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     if let Ok(s) = scope.cast::<PyString>() {
         return Ok(s
             .to_cow()?
@@ -270,6 +270,11 @@ impl Credentials {
     /// The core credentials, for the client.
     pub fn core(&self) -> &trello_auth_core::Credentials {
         &self.inner
+    }
+
+    /// Wraps core credentials (a login's, a stored profile's).
+    pub fn from_core(inner: trello_auth_core::Credentials) -> Self {
+        Self { inner }
     }
 }
 

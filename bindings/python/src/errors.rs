@@ -11,6 +11,7 @@ use pyo3::types::PyModule;
 use trello_auth_core::classify::TokenRejection;
 use trello_auth_core::client::ClientError;
 use trello_auth_core::{CaptureError, ConfigError, OAuthError, PlacementError, TransportError};
+use trello_auth_login::{Error as LoginFailure, StoreError};
 
 /// `trello_auth.errors`, imported on first use (the package is initialised by then).
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -79,7 +80,11 @@ pub fn transport(py: Python<'_>, e: &TransportError) -> PyErr {
 
 /// Any error of the ureq client (which is core's `ClientError`).
 pub fn client(py: Python<'_>, e: &ClientError) -> PyErr {
-    let text = e.to_string();
+    client_with(py, e, &e.to_string())
+}
+
+/// `e`'s exception with the message `text` (a login's, which says what the error stopped).
+fn client_with(py: Python<'_>, e: &ClientError, text: &str) -> PyErr {
     match e {
         ClientError::TokenRejected { reason } => {
             let class = match reason {
@@ -117,6 +122,93 @@ pub fn client(py: Python<'_>, e: &ClientError) -> PyErr {
         // A variant added to the core later: still a trello_auth error with its code.
         _ => raise(py, "TrelloAuthError", e.code(), &text, &[]),
     }
+}
+
+/// Any error of a login, of loading a stored profile or of a logout (`trello-auth-login`): the
+/// user's answers get their own classes (`AuthorizationDenied`, `LoginClosed`, `LoginTimeout`),
+/// a busy port is a `ConfigError` (`port_busy`), Trello's refusals are the client's classes, and
+/// the rest is a `LoginError` with the error's code.
+pub fn login(py: Python<'_>, e: &LoginFailure) -> PyErr {
+    let text = e.to_string();
+    match e {
+        LoginFailure::Denied { message } => raise(
+            py,
+            "AuthorizationDenied",
+            e.code(),
+            &text,
+            &[("message", Attr::Str(message))],
+        ),
+        LoginFailure::Closed => raise(
+            py,
+            "LoginClosed",
+            e.code(),
+            "the Trello window was closed before you chose Allow or Deny: call login() again",
+            &[],
+        ),
+        LoginFailure::Timeout { seconds } => login_timeout(py, *seconds as f64),
+        LoginFailure::PortBusy { port, origin } => raise(
+            py,
+            "ConfigError",
+            e.code(),
+            &format!(
+                "port {port} on 127.0.0.1 is busy: stop the program using it, or pass port=N \
+                 and register http://127.0.0.1:N as an allowed origin of the key (the one \
+                 registered for this port is {origin})"
+            ),
+            &[("port", Attr::Int(*port)), ("origin", Attr::Str(origin))],
+        ),
+        LoginFailure::Validation(c) => client_with(py, c, &text),
+        LoginFailure::Api(c) => client(py, c),
+        LoginFailure::OAuth(o) => oauth(py, o),
+        LoginFailure::Config(c) => raise(py, "ConfigError", c.code(), &text, &[]),
+        LoginFailure::Store(s) => store(py, s),
+        LoginFailure::MissingSecret => raise(
+            py,
+            "ConfigError",
+            e.code(),
+            "mode='oauth1' needs the app secret: set TRELLO_APP_SECRET in the environment \
+             (it is never an argument)",
+            &[],
+        ),
+        LoginFailure::NotLoggedIn { profile } => raise(
+            py,
+            "LoginError",
+            e.code(),
+            &format!(
+                "nothing is stored for profile {profile:?}: log in first with \
+                 trello_auth.login(key) or `trello-auth login`"
+            ),
+            &[("profile", Attr::Str(profile))],
+        ),
+        // Cancelled (without a pending exception), Listen, Delivery, Runtime, Prompt, and
+        // variants added later.
+        _ => raise(py, "LoginError", e.code(), &text, &[]),
+    }
+}
+
+/// `LoginTimeout(LoginError, TimeoutError)`: no answer within `seconds`.
+pub fn login_timeout(py: Python<'_>, seconds: f64) -> PyErr {
+    raise(
+        py,
+        "LoginTimeout",
+        "timeout",
+        &format!(
+            "no answer from the browser within {seconds} s: nothing was stored; call login() \
+             again, or pass a longer timeout="
+        ),
+        &[("timeout", Attr::Float(seconds))],
+    )
+}
+
+/// A credential store failure: `ConfigError` for a bad `store=` or profile name, else
+/// `LoginError` with the store's code.
+pub fn store(py: Python<'_>, e: &StoreError) -> PyErr {
+    let (class, text) = match e {
+        StoreError::UnknownStore { .. } => ("ConfigError", format!("store: {e}")),
+        StoreError::InvalidProfile { .. } => ("ConfigError", format!("profile: {e}")),
+        _ => ("LoginError", e.to_string()),
+    };
+    raise(py, class, e.code(), &text, &[])
 }
 
 /// `ApiError` with code `decode`: a success whose body is not JSON.

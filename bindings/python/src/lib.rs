@@ -1,6 +1,8 @@
 //! The native module `trello_auth._trello_auth` of the `trello_auth` wheel: Python conversions
-//! over `trello-auth-core` (logic), `trello-auth-ureq` (the blocking client) and
-//! `trello-auth-sandbox` (the in-process test server). The Python package
+//! over `trello-auth-core` (logic), `trello-auth-ureq` (the blocking client),
+//! `trello-auth-login` (the login on the user's machine and the credential store),
+//! `trello-auth-cli` (the `trello-auth` console script) and `trello-auth-sandbox` (the
+//! in-process test server). The Python package
 //! (`python/trello_auth/`) re-exports these names as DESIGN.md's Python contract.
 //!
 //! Nothing here may panic into Python: inputs are validated, every error is mapped by
@@ -13,6 +15,7 @@ mod auth;
 mod client;
 mod convert;
 mod errors;
+mod login;
 mod oauth1;
 mod sandbox;
 mod verdict;
@@ -35,6 +38,11 @@ fn _trello_auth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<oauth1::Signature>()?;
     m.add_class::<oauth1::Flow>()?;
     m.add_class::<oauth1::AccessToken>()?;
+    m.add_function(wrap_pyfunction!(login::login, m)?)?;
+    m.add_function(wrap_pyfunction!(login::load_credentials, m)?)?;
+    m.add_function(wrap_pyfunction!(login::logout, m)?)?;
+    m.add_class::<login::LoginResult>()?;
+    m.add_function(wrap_pyfunction!(login::cli_main, m)?)?;
     m.add_class::<sandbox::PySandbox>()?;
     Ok(())
 }

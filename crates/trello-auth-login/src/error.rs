@@ -23,7 +23,9 @@ pub enum Error {
     Closed,
     /// No answer came before the deadline. Nothing was stored; run the login again, or give a
     /// longer `--timeout`.
-    #[error("no answer from the browser within {seconds} s: run the login again (or raise --timeout)")]
+    #[error(
+        "no answer from the browser within {seconds} s: run the login again (or raise --timeout)"
+    )]
     Timeout {
         /// The deadline, in seconds.
         seconds: u64,

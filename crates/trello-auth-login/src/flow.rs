@@ -53,7 +53,10 @@ impl FromStr for LoginMode {
             "postmessage" => Ok(LoginMode::PostMessage),
             "paste" => Ok(LoginMode::Paste),
             "oauth1" => Ok(LoginMode::OAuth1),
-            "oauth2" => Err("the oauth2 mode is not available yet: use fragment, postmessage, paste or oauth1".to_owned()),
+            "oauth2" => Err(
+                "the oauth2 mode is not available yet: use fragment, postmessage, paste or oauth1"
+                    .to_owned(),
+            ),
             _ => Err(format!(
                 "unknown mode {:?}: use fragment, postmessage, paste or oauth1",
                 s.chars().take(40).collect::<String>()
@@ -366,10 +369,15 @@ impl Login {
         };
         let token = self.capture().await?;
         self.emit(&Event::Validating);
-        let credentials = Credentials::new(self.key.clone(), token)
-            .with_api_base(self.endpoint.api_base.clone());
+        let credentials =
+            Credentials::new(self.key.clone(), token).with_api_base(self.endpoint.api_base.clone());
         let (member, info) = api::validate(&self.endpoint, &credentials).await?;
-        let scopes: Vec<String> = self.scopes.to_string().split(',').map(str::to_owned).collect();
+        let scopes: Vec<String> = self
+            .scopes
+            .to_string()
+            .split(',')
+            .map(str::to_owned)
+            .collect();
         let record = ProfileRecord {
             key: self.key.clone(),
             member_id: member.id.clone(),
@@ -589,9 +597,11 @@ fn token_of(outcome: Outcome) -> Result<Token> {
         Outcome::Closed => Err(Error::Closed),
         Outcome::Failed(e) => Err(Error::Delivery(e)),
         // A verifier outside OAuth 1.0a mode, or an outcome of a newer core.
-        _ => Err(Error::Delivery(trello_auth_core::login::LoginError::BadDelivery {
-            reason: "the delivery does not fit this login's mode",
-        })),
+        _ => Err(Error::Delivery(
+            trello_auth_core::login::LoginError::BadDelivery {
+                reason: "the delivery does not fit this login's mode",
+            },
+        )),
     }
 }
 
@@ -620,4 +630,3 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .await
         .map_err(|_| Error::Cancelled)?
 }
-

@@ -14,7 +14,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::mpsc;
-use trello_auth_core::login::{Outcome, Receiver, LoopbackOrigin, MAX_DELIVERY_BYTES};
+use trello_auth_core::login::{LoopbackOrigin, Outcome, Receiver, MAX_DELIVERY_BYTES};
 
 use crate::error::{Error, Result};
 

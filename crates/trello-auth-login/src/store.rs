@@ -451,7 +451,10 @@ impl CredentialStore {
     }
 
     /// `TRELLO_API_KEY` + `TRELLO_TOKEN`, if both are set.
-    fn environment_credentials(&self, profile: &str) -> Result<Option<StoredCredentials>, StoreError> {
+    fn environment_credentials(
+        &self,
+        profile: &str,
+    ) -> Result<Option<StoredCredentials>, StoreError> {
         let Some(env) = self.env else {
             return Ok(None);
         };

@@ -65,7 +65,8 @@ pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
             if args.mode == LoginMode::OAuth1 {
                 match std::env::var("TRELLO_APP_SECRET") {
                     Ok(secret) => {
-                        login = login.app_secret(AppSecret::new(secret.trim()).map_err(|e| config(&e))?)
+                        login =
+                            login.app_secret(AppSecret::new(secret.trim()).map_err(|e| config(&e))?)
                     }
                     Err(_) => return Err(trello_auth_login::Error::MissingSecret.into()),
                 }
@@ -116,7 +117,9 @@ fn report(event: &Event<'_>) {
         Event::Waiting => {
             output::progress("Waiting for you to approve in the browser... Ctrl-C to cancel")
         }
-        Event::PasteRejected { reason } => output::progress(&format!("That is not a token: {reason}")),
+        Event::PasteRejected { reason } => {
+            output::progress(&format!("That is not a token: {reason}"))
+        }
         Event::Validating => output::progress("Checking the new token with Trello..."),
         _ => {}
     }

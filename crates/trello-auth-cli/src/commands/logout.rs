@@ -32,9 +32,13 @@ pub(crate) fn run(args: LogoutArgs) -> Result<u8, Failure> {
             "profile {profile} comes from TRELLO_API_KEY / TRELLO_TOKEN: nothing to forget (unset them)"
         ));
     } else if done.revoked {
-        output::result(&format!("logged out of profile {profile}: the token was revoked and forgotten"));
+        output::result(&format!(
+            "logged out of profile {profile}: the token was revoked and forgotten"
+        ));
     } else {
-        output::result(&format!("forgot the token of profile {profile} (not revoked on the server)"));
+        output::result(&format!(
+            "forgot the token of profile {profile} (not revoked on the server)"
+        ));
     }
     Ok(0)
 }

@@ -136,7 +136,10 @@ fn ureq_transport(ca: &str) -> trello_auth_ureq::UreqTransport {
 }
 
 /// A ureq client for the burst: fast backoff, and the client-side limiter on or off.
-pub(crate) fn burst_client(sb: &Sandbox, limiter: bool) -> Result<trello_auth_ureq::Client, String> {
+pub(crate) fn burst_client(
+    sb: &Sandbox,
+    limiter: bool,
+) -> Result<trello_auth_ureq::Client, String> {
     let api = Origin::parse(sb.api_base()).map_err(|e| e.to_string())?;
     let creds = Credentials::new(
         ApiKey::new(&sb.app().key).map_err(|e| e.to_string())?,

@@ -27,7 +27,9 @@ pub(crate) fn step(sb: &Sandbox, clients: &Clients, r: &mut Report) -> Result<()
     sb.admin()
         .register_app(app.clone())
         .map_err(|e| e.to_string())?;
-    r.line(&format!("listening on {origin} (the allowed origin of the app)"));
+    r.line(&format!(
+        "listening on {origin} (the allowed origin of the app)"
+    ));
     let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
     let store = CredentialStore::with_dir(dir.path(), StoreChoice::File).without_environment();
     let ca = sb.ca_pem().ok_or("the sandbox has no CA")?;
@@ -68,9 +70,14 @@ pub(crate) fn step(sb: &Sandbox, clients: &Clients, r: &mut Report) -> Result<()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .take()
-        .map(|h| h.join().unwrap_or_else(|_| Err("the browser thread panicked".to_owned())));
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("the browser thread panicked".to_owned()))
+        });
     match played {
-        Some(Ok(outcome)) => r.line(&format!("the relay page posted the fragment; the listener answered {outcome:?}")),
+        Some(Ok(outcome)) => r.line(&format!(
+            "the relay page posted the fragment; the listener answered {outcome:?}"
+        )),
         Some(Err(e)) => r.fail(&format!("browser: {e}")),
         None => r.fail("the login never showed a URL to open"),
     }
@@ -90,7 +97,8 @@ pub(crate) fn step(sb: &Sandbox, clients: &Clients, r: &mut Report) -> Result<()
         .load("demo")
         .map_err(|e| e.to_string())?;
     r.check(
-        stored.is_some_and(|s| s.token.expose_secret() == result.credentials.token().expose_secret()),
+        stored
+            .is_some_and(|s| s.token.expose_secret() == result.credentials.token().expose_secret()),
         "the stored profile holds the new token",
     );
     Ok(())

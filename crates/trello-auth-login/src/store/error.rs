@@ -66,7 +66,7 @@ pub enum StoreError {
         reason: &'static str,
     },
     /// The profile's record says where its token is, but it is not there.
-    #[error("the token of profile {profile:?} is missing from the {store}; run `trello-auth login --profile {profile}` again")]
+    #[error("the token of profile {profile:?} is missing from the {store} store; run `trello-auth login --profile {profile}` again")]
     TokenMissing {
         /// The profile.
         profile: String,
@@ -74,7 +74,7 @@ pub enum StoreError {
         store: StoreKind,
     },
     /// The stored token is not a valid token (SPEC S2).
-    #[error("the token of profile {profile:?} in the {store} is invalid ({source}); run `trello-auth login --profile {profile}` again")]
+    #[error("the token of profile {profile:?} in the {store} store is invalid ({source}); run `trello-auth login --profile {profile}` again")]
     InvalidStoredToken {
         /// The profile.
         profile: String,
