@@ -50,3 +50,43 @@ fn get(url: &str) -> Result<Request, String> {
         .body(Vec::new())
         .map_err(|e| format!("bad URL: {e}"))
 }
+
+/// Presses `button` on the consent page at `url` and returns where Trello redirected the
+/// browser (the `Location` of the 302: a return URL with `#token=...`, or a callback).
+pub fn press(transport: &dyn BlockingTransport, url: &str, button: &str) -> Result<String, String> {
+    let answer = consent(transport, url, button)?;
+    if answer.status() != 302 {
+        return Err(format!(
+            "the form post answered {}, not a redirect",
+            answer.status()
+        ));
+    }
+    answer
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| "the redirect has no Location".to_owned())
+}
+
+/// What the login helper's relay page does on `return_url#token=...` (SPEC S10): load the page,
+/// then post `location.hash` back to it as JSON. Returns the listener's JSON answer.
+pub fn relay(
+    transport: &dyn BlockingTransport,
+    location: &str,
+) -> Result<serde_json::Value, String> {
+    let (page, body) =
+        trello_auth_core::login::relay_post(location).ok_or("the redirect has no fragment")?;
+    let loaded = transport
+        .send(get(page)?)
+        .map_err(|e| format!("relay page: {e}"))?;
+    if loaded.status() != 200 {
+        return Err(format!("the relay page answered {}", loaded.status()));
+    }
+    let post = http::Request::post(page)
+        .header("content-type", "application/json")
+        .body(body.into_bytes())
+        .map_err(|e| format!("bad URL: {e}"))?;
+    let answer = transport.send(post).map_err(|e| format!("delivery: {e}"))?;
+    serde_json::from_slice(answer.body()).map_err(|e| format!("the delivery's answer: {e}"))
+}

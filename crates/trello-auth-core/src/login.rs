@@ -552,6 +552,24 @@ impl Receiver {
     }
 }
 
+/// What the relay page's script does with the address Trello redirected to (SPEC S10), for a
+/// program or test that stands in for a browser: the page's URL (`location` without its
+/// fragment), to load and then `POST` to with `Content-Type: application/json`, and that JSON
+/// body. `None` when `location` has no fragment.
+///
+/// ```
+/// let (page, body) = trello_auth_core::login::relay_post(
+///     "http://127.0.0.1:8080/callback/0a0b#token=ATTAabc",
+/// ).unwrap();
+/// assert_eq!(page, "http://127.0.0.1:8080/callback/0a0b");
+/// assert_eq!(body, r##"{"fragment":"#token=ATTAabc"}"##);
+/// ```
+pub fn relay_post(location: &str) -> Option<(&str, String)> {
+    let (page, fragment) = location.split_once('#')?;
+    let body = serde_json::json!({ "fragment": format!("#{fragment}") }).to_string();
+    Some((page, body))
+}
+
 /// What the pages post back (the script in `login/page.js`).
 #[derive(Deserialize)]
 #[serde(untagged, deny_unknown_fields)]

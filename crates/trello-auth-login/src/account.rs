@@ -78,12 +78,20 @@ pub fn logout(
     Ok(Logout { revoked, forgotten })
 }
 
+/// The record's API origin; for credentials from the environment, `TRELLO_API_BASE` when set
+/// (a sandbox, a proxy), else Trello's.
 fn api_base(stored: &StoredCredentials) -> Origin {
+    let from_env = || {
+        std::env::var("TRELLO_API_BASE")
+            .ok()
+            .filter(|_| stored.record.is_none())
+    };
     stored
         .record
         .as_ref()
-        .and_then(|r| r.api_base.as_deref())
-        .and_then(|b| Origin::parse(b).ok())
+        .and_then(|r| r.api_base.clone())
+        .or_else(from_env)
+        .and_then(|b| Origin::parse(&b).ok())
         .unwrap_or_else(Origin::trello_api)
 }
 

@@ -57,7 +57,7 @@ fn stray_requests_and_foreign_hosts_do_not_end_the_flow() {
         let location = press(browser, url, "Allow");
         let page = location.split('#').next().unwrap().to_owned();
         // A delivery from another site's page is refused before it is read.
-        let mut forged = post_json(&page, &serde_json::json!({ "fragment": "#token=ATTAforged" }));
+        let mut forged = post_json(&page, r##"{"fragment":"#token=ATTAforged"}"##);
         forged.headers_mut().insert("origin", http::HeaderValue::from_static("https://evil.example"));
         assert_eq!(browser.send(forged).unwrap().status(), 403);
         assert_eq!(relay(browser, &location)["outcome"], "success");

@@ -100,33 +100,21 @@ pub fn finish(player: &Player) {
 
 /// Presses `button` on the consent page and returns the `Location` Trello redirected to.
 pub fn press(transport: &UreqTransport, url: &str, button: &str) -> String {
-    let answer = browser::consent(transport, url, button).expect("the consent page works");
-    assert_eq!(answer.status(), 302, "the form post redirects");
-    answer.headers()["location"].to_str().unwrap().to_owned()
+    browser::press(transport, url, button).expect("the consent page works")
 }
 
-/// What the relay page's script does: load the page, post `location.hash` back as JSON.
-/// Returns the listener's JSON answer.
+/// The relay page's delivery; the listener's JSON answer.
 pub fn relay(transport: &UreqTransport, location: &str) -> serde_json::Value {
-    let (page, fragment) = location.split_once('#').expect("a fragment delivery");
-    let loaded = transport.send(get(page)).unwrap();
-    assert_eq!(loaded.status(), 200);
-    let answer = transport
-        .send(post_json(
-            page,
-            &serde_json::json!({ "fragment": format!("#{fragment}") }),
-        ))
-        .unwrap();
-    serde_json::from_slice(answer.body()).unwrap()
+    browser::relay(transport, location).expect("the relay page delivers")
 }
 
 pub fn get(url: &str) -> trello_auth_core::Request {
     http::Request::get(url).body(Vec::new()).unwrap()
 }
 
-pub fn post_json(url: &str, body: &serde_json::Value) -> trello_auth_core::Request {
+pub fn post_json(url: &str, body: &str) -> trello_auth_core::Request {
     http::Request::post(url)
         .header("content-type", "application/json")
-        .body(body.to_string().into_bytes())
+        .body(body.as_bytes().to_vec())
         .unwrap()
 }

@@ -12,6 +12,13 @@
     client.me(); client.token_info(); client.revoke()
     ta.classify(401, "invalid token").action          # 'reauthorize'
 
+    result = ta.login(key, scope=("read", "write"))   # browser + loopback listener, then stored
+    creds = ta.load_credentials()                     # later, in any process
+    ta.logout()                                       # revokes on the server, then forgets
+
+The wheel also installs the ``trello-auth`` command (``trello-auth login``, ``status``,
+``token``, ``logout``, ``origin``, ``demo``).
+
 Submodules: :mod:`trello_auth.oauth1` (signing and the three-legged flow),
 :mod:`trello_auth.adapters` (``requests`` and ``httpx`` auth), :mod:`trello_auth.sandbox` (an
 in-process Trello look-alike for tests, with a pytest fixture), :mod:`trello_auth.errors`.
@@ -20,13 +27,17 @@ in-process Trello look-alike for tests, with a pytest fixture), :mod:`trello_aut
 from __future__ import annotations
 
 from . import adapters, errors, oauth1, sandbox
+from ._login import login
 from ._trello_auth import (
     Client,
     Credentials,
+    LoginResult,
     Verdict,
     __version__,
     authorize_url,
     classify,
+    load_credentials,
+    logout,
     parse_fragment,
     parse_pasted_token,
     parse_post_message,
@@ -37,6 +48,9 @@ from .errors import (
     CaptureError,
     ConfigError,
     KeyRejected,
+    LoginClosed,
+    LoginError,
+    LoginTimeout,
     OAuthError,
     PermissionDenied,
     PlacementError,
@@ -56,6 +70,10 @@ __all__ = [
     "ConfigError",
     "Credentials",
     "KeyRejected",
+    "LoginClosed",
+    "LoginError",
+    "LoginResult",
+    "LoginTimeout",
     "OAuthError",
     "PermissionDenied",
     "PlacementError",
@@ -71,6 +89,9 @@ __all__ = [
     "authorize_url",
     "classify",
     "errors",
+    "load_credentials",
+    "login",
+    "logout",
     "oauth1",
     "parse_fragment",
     "parse_pasted_token",

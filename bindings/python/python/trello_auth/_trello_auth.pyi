@@ -1,7 +1,8 @@
 """Type stubs of the native module trello_auth._trello_auth (checked by mypy.stubtest)."""
 
+import datetime
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Optional, Union, final
 
 __all__ = [
@@ -9,12 +10,17 @@ __all__ = [
     "Client",
     "Credentials",
     "Flow",
+    "LoginResult",
     "Signature",
     "Verdict",
     "_Sandbox",
     "__version__",
     "authorize_url",
     "classify",
+    "cli_main",
+    "load_credentials",
+    "login",
+    "logout",
     "parse_fragment",
     "parse_pasted_token",
     "parse_post_message",
@@ -184,6 +190,45 @@ class AccessToken:
     @property
     def token_secret(self) -> str: ...
 
+def login(
+    key: str,
+    *,
+    mode: str = "fragment",
+    scope: Optional[Union[str, Iterable[str]]] = None,
+    expiration: str = "30days",
+    name: Optional[str] = None,
+    port: Optional[int] = None,
+    open_browser: bool = True,
+    on_url: Optional[Callable[[str], object]] = None,
+    timeout: float = 300.0,
+    store: str = "auto",
+    profile: str = "default",
+    auth_base: Optional[str] = None,
+    api_base: Optional[str] = None,
+    ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+) -> LoginResult: ...
+def load_credentials(profile: str = "default") -> Credentials: ...
+def logout(
+    profile: str = "default", *, local_only: bool = False, ca_file: Optional[Union[str, os.PathLike[str]]] = None
+) -> None: ...
+@final
+class LoginResult:
+    @property
+    def profile(self) -> str: ...
+    @property
+    def credentials(self) -> Credentials: ...
+    @property
+    def member(self) -> dict[str, str]: ...
+    @property
+    def scopes(self) -> tuple[str, ...]: ...
+    @property
+    def expires(self) -> Optional[datetime.datetime]: ...
+    @property
+    def store(self) -> str: ...
+    @property
+    def previous(self) -> str: ...
+
+def cli_main(args: list[str]) -> int: ...
 @final
 class _Sandbox:
     def __new__(

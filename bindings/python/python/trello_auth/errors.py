@@ -21,7 +21,14 @@ expects: ``PermissionError`` for rejected credentials, ``ValueError`` for bad in
     ├── ConfigError (ValueError)             an invalid key, URL, scope, argument value, ...
     ├── PlacementError (ValueError)          credentials refused on this request (SPEC S3)
     ├── OAuthError                           an OAuth 1.0a step failed
-    └── TransportError (ConnectionError)     the request could not be sent or answered
+    ├── TransportError (ConnectionError)     the request could not be sent or answered
+    └── LoginError                           login() / load_credentials() / logout() failed
+        ├── LoginTimeout (TimeoutError)      no answer from the browser in time
+        └── LoginClosed                      the Trello popup was closed without an answer
+
+``login()`` raises ``AuthorizationDenied`` for Deny, ``ConfigError`` with code ``port_busy``
+when its port is taken, and the client's classes (``TokenRejected``, ...) when Trello refuses
+the new token; Ctrl-C raises the ``KeyboardInterrupt`` itself.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ __all__ = [
     "CaptureError",
     "ConfigError",
     "KeyRejected",
+    "LoginClosed",
+    "LoginError",
+    "LoginTimeout",
     "OAuthError",
     "PermissionDenied",
     "PlacementError",
@@ -133,9 +143,12 @@ class CaptureError(TrelloAuthError, ValueError):
 class ConfigError(TrelloAuthError, ValueError):
     """A configured value is invalid: ``invalid_key``, ``unknown_scope``, ``insecure_scheme``
     (an http:// base to a non-loopback host), ``invalid_argument`` (a Python argument out of
-    range), ... (VECTORS.md)."""
+    range), ``port_busy`` (``login()``'s loopback port is taken by another program; ``port``
+    and ``origin`` name it), ... (VECTORS.md)."""
 
     code = "invalid_argument"
+    port: int | None = None
+    origin: str | None = None
 
 
 class PlacementError(TrelloAuthError, ValueError):
@@ -159,3 +172,29 @@ class TransportError(TrelloAuthError, ConnectionError):
 
     code = "transport"
     kind: str = "other"
+
+
+class LoginError(TrelloAuthError):
+    """``login()``, ``load_credentials()`` or ``logout()`` did not finish: ``not_logged_in``
+    (nothing is stored for the profile; ``profile`` names it), ``listen`` (the loopback port
+    could not be opened), ``cancelled``, a delivery the browser garbled (``bad_delivery``, ...),
+    or a credential-store failure with the store's code (``store_io``, ``keyring_unavailable``,
+    ``token_missing``, ...). The message says what to do; nothing was stored."""
+
+    code = "login"
+    profile: str | None = None
+
+
+class LoginTimeout(LoginError, TimeoutError):
+    """No answer came from the browser before ``timeout`` seconds (also ``.timeout``). Nothing
+    was stored: call ``login()`` again, perhaps with a longer timeout."""
+
+    code = "timeout"
+    timeout: float = 0.0
+
+
+class LoginClosed(LoginError):
+    """The Trello popup (``mode="postmessage"``) was closed before the user chose Allow or Deny.
+    Nothing was stored: offer to log in again."""
+
+    code = "closed"

@@ -2,6 +2,7 @@
 //! (read by the sandbox's own [`ConsentForm`]), and do what the login helper's relay page
 //! does with the fragment it lands on.
 
+use trello_auth_core::login::relay_post;
 use trello_auth_core::{BlockingTransport, Request, Response};
 use trello_auth_sandbox::consent::ConsentForm;
 
@@ -37,16 +38,13 @@ pub(crate) fn consent(
 /// What the relay page's script does on `return_url#token=...` (SPEC S10): load the page,
 /// then post `location.hash` back to it as JSON.
 pub(crate) fn relay(transport: &dyn BlockingTransport, location: &str) -> Result<String, String> {
-    let (page, fragment) = location
-        .split_once('#')
-        .ok_or("the redirect has no fragment")?;
+    let (page, body) = relay_post(location).ok_or("the redirect has no fragment")?;
     let loaded = transport
         .send(request(http::Method::GET, page, None)?)
         .map_err(|e| format!("relay page: {e}"))?;
     if loaded.status() != 200 {
         return Err(format!("the relay page answered {}", loaded.status()));
     }
-    let body = serde_json::json!({ "fragment": format!("#{fragment}") }).to_string();
     let answer = transport
         .send(request(
             http::Method::POST,
