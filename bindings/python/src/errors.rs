@@ -1,7 +1,8 @@
-//! The one place where every core error becomes a Python exception: the classes live in
-//! `trello_auth/errors.py` (so they can also subclass `PermissionError`, `ValueError` or
-//! `ConnectionError`); this module imports them once and raises them with `.code` and the
-//! error's extra attributes set.
+//! The one place where every core error (and every error of the login helper,
+//! `trello-auth-login`) becomes a Python exception: the classes live in `trello_auth/errors.py`
+//! (so they can also subclass `PermissionError`, `ValueError`, `ConnectionError` or
+//! `TimeoutError`); this module imports them once and raises them with `.code` and the error's
+//! extra attributes set.
 //!
 //! Messages are the core's `Display`, which never carries a token, a secret or a body.
 
@@ -92,35 +93,37 @@ fn client_with(py: Python<'_>, e: &ClientError, text: &str) -> PyErr {
                 _ => "TokenRevoked",
             };
             let attrs = [("reason", Attr::Str(reason.code()))];
-            raise(py, class, e.code(), &text, &attrs)
+            raise(py, class, e.code(), text, &attrs)
         }
-        ClientError::KeyRejected => raise(py, "KeyRejected", e.code(), &text, &[]),
+        ClientError::KeyRejected => raise(py, "KeyRejected", e.code(), text, &[]),
         ClientError::PermissionDenied { reason } => {
             let attrs = [("reason", Attr::Str(reason.code()))];
-            raise(py, "PermissionDenied", e.code(), &text, &attrs)
+            raise(py, "PermissionDenied", e.code(), text, &attrs)
         }
         ClientError::RateLimited { limit, retry_after } => {
             let mut attrs = vec![("limit", Attr::Str(limit.code()))];
             if let Some(d) = retry_after {
                 attrs.push(("retry_after", Attr::Float(d.as_secs_f64())));
             }
-            raise(py, "RateLimited", e.code(), &text, &attrs)
+            raise(py, "RateLimited", e.code(), text, &attrs)
         }
-        ClientError::NotFound => api(py, e, 404),
-        ClientError::BadRequest => api(py, e, 400),
-        ClientError::Forbidden => api(py, e, 403),
-        ClientError::Server { status } | ClientError::Unexpected { status } => api(py, e, *status),
-        ClientError::Decode(_) => raise(py, "ApiError", e.code(), &text, &[]),
+        ClientError::NotFound => api(py, e, text, 404),
+        ClientError::BadRequest => api(py, e, text, 400),
+        ClientError::Forbidden => api(py, e, text, 403),
+        ClientError::Server { status } | ClientError::Unexpected { status } => {
+            api(py, e, text, *status)
+        }
+        ClientError::Decode(_) => raise(py, "ApiError", e.code(), text, &[]),
         ClientError::Transport(t) => transport(py, t),
-        ClientError::TransportConfig { .. } => raise(py, "ConfigError", e.code(), &text, &[]),
-        ClientError::Config(c) => raise(py, "ConfigError", c.code(), &text, &[]),
+        ClientError::TransportConfig { .. } => raise(py, "ConfigError", e.code(), text, &[]),
+        ClientError::Config(c) => raise(py, "ConfigError", c.code(), text, &[]),
         ClientError::InvalidRequest { .. } => {
             raise(py, "ConfigError", e.code(), &format!("path: {text}"), &[])
         }
         ClientError::Placement(p) => placement(py, p),
         ClientError::OAuth(o) => oauth(py, o),
         // A variant added to the core later: still a trello_auth error with its code.
-        _ => raise(py, "TrelloAuthError", e.code(), &text, &[]),
+        _ => raise(py, "TrelloAuthError", e.code(), text, &[]),
     }
 }
 
@@ -145,7 +148,7 @@ pub fn login(py: Python<'_>, e: &LoginFailure) -> PyErr {
             "the Trello window was closed before you chose Allow or Deny: call login() again",
             &[],
         ),
-        LoginFailure::Timeout { seconds } => login_timeout(py, *seconds as f64),
+        LoginFailure::Timeout { after } => login_timeout(py, after.as_secs_f64()),
         LoginFailure::PortBusy { port, origin } => raise(
             py,
             "ConfigError",
@@ -206,7 +209,11 @@ pub fn store(py: Python<'_>, e: &StoreError) -> PyErr {
     let (class, text) = match e {
         StoreError::UnknownStore { .. } => ("ConfigError", format!("store: {e}")),
         StoreError::InvalidProfile { .. } => ("ConfigError", format!("profile: {e}")),
-        _ => ("LoginError", e.to_string()),
+        // The store's messages name the CLI's flag; a Python caller passes an argument.
+        _ => (
+            "LoginError",
+            e.to_string().replace("`--store file`", "store=\"file\""),
+        ),
     };
     raise(py, class, e.code(), &text, &[])
 }
@@ -223,12 +230,12 @@ pub fn not_json(py: Python<'_>) -> PyErr {
 }
 
 /// `ApiError` with the HTTP status.
-fn api(py: Python<'_>, e: &ClientError, status: u16) -> PyErr {
+fn api(py: Python<'_>, e: &ClientError, text: &str, status: u16) -> PyErr {
     raise(
         py,
         "ApiError",
         e.code(),
-        &e.to_string(),
+        text,
         &[("status", Attr::Int(status))],
     )
 }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyModule, PyTuple};
+use pyo3::types::{PyDict, PyModule, PyString, PyTuple};
 use time::{OffsetDateTime, UtcOffset};
 use trello_auth_core::{ApiKey, AppSecret, Expiration, Origin, Scopes};
 use trello_auth_login::browser::OpenOutcome;
@@ -21,7 +21,7 @@ use trello_auth_login::{
 };
 
 use crate::auth::{scope_names, Credentials};
-use crate::convert::Int;
+use crate::convert::{type_error, Int};
 use crate::errors;
 
 /// The longest `timeout` accepted, in seconds (a day).
@@ -94,11 +94,15 @@ impl LoginResult {
         self.previous
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "LoginResult(profile={:?}, member={:?}, scopes={:?}, store={:?})",
-            self.profile, self.username, self.scopes, self.store
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let repr = |value: Bound<'_, PyAny>| -> PyResult<String> { Ok(value.repr()?.to_string()) };
+        Ok(format!(
+            "LoginResult(profile={}, member={}, scopes={}, store={})",
+            repr(PyString::new(py, &self.profile).into_any())?,
+            repr(PyString::new(py, &self.username).into_any())?,
+            repr(self.scopes(py)?.into_any())?,
+            repr(PyString::new(py, self.store).into_any())?,
+        ))
     }
 }
 
@@ -128,6 +132,15 @@ pub fn login(
     ca_file: Option<PathBuf>,
 ) -> PyResult<LoginResult> {
     let key = ApiKey::new(key.trim()).map_err(|e| errors::config(py, "key", &e))?;
+    if let Some(callback) = &on_url {
+        if !callback.bind(py).is_callable() {
+            return Err(type_error(
+                "on_url",
+                "a callable taking the URL",
+                callback.bind(py),
+            ));
+        }
+    }
     let mode: LoginMode = mode
         .parse()
         .map_err(|why: String| errors::invalid_argument(py, "mode", &why))?;
@@ -152,6 +165,8 @@ pub fn login(
         ));
     }
     let choice = store_choice(py, store)?;
+    // Checked now, not after the user has answered in the browser.
+    trello_auth_login::store::validate_profile(profile).map_err(|e| errors::store(py, &e))?;
     let mut login = Login::new(key)
         .mode(mode)
         .scopes(scopes)
@@ -164,17 +179,22 @@ pub fn login(
         login = login.name(name);
     }
     if let Some(base) = auth_base {
-        login = login.auth_base(Origin::parse(base).map_err(|e| errors::config(py, "auth_base", &e))?);
+        login =
+            login.auth_base(Origin::parse(base).map_err(|e| errors::config(py, "auth_base", &e))?);
     }
     if let Some(base) = api_base {
-        login = login.api_base(Origin::parse(base).map_err(|e| errors::config(py, "api_base", &e))?);
+        login =
+            login.api_base(Origin::parse(base).map_err(|e| errors::config(py, "api_base", &e))?);
     }
     if let Some(pem) = read_ca_file(py, ca_file)? {
         login = login.ca_pem(pem);
     }
     if mode == LoginMode::OAuth1 {
         // As the CLI: the secret comes from the environment, never from an argument.
-        if let Some(secret) = std::env::var("TRELLO_APP_SECRET").ok().filter(|s| !s.trim().is_empty()) {
+        if let Some(secret) = std::env::var("TRELLO_APP_SECRET")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
             let secret = AppSecret::new(secret.trim())
                 .map_err(|e| errors::config(py, "TRELLO_APP_SECRET", &e))?;
             login = login.app_secret(secret);
@@ -193,7 +213,11 @@ pub fn login(
     });
     // An exception raised in a hook wins: it is why the login stopped (or, if the login
     // finished at the same moment, it must still not be lost).
-    if let Some(e) = pending.lock().unwrap_or_else(PoisonError::into_inner).take() {
+    if let Some(e) = pending
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+    {
         return Err(e);
     }
     let result = result.map_err(|e| match e {
@@ -322,7 +346,11 @@ fn event_hook(
 /// handler raised (Ctrl-C's `KeyboardInterrupt`), which is kept to be raised afterwards.
 fn cancel_check(pending: Pending) -> impl Fn() -> bool + Send + Sync + 'static {
     move || {
-        if pending.lock().unwrap_or_else(PoisonError::into_inner).is_some() {
+        if pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+        {
             return true;
         }
         // Signals are only handled on the main thread; elsewhere this never fires.

@@ -42,11 +42,10 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-default-apps",
-    # crashpad's handlers detach from chromedriver and write into ~/.config, outside the profile.
-    "--disable-crashpad-for-testing",
-    # Host names other than localhost do not resolve: nothing Chromium fetches on its own leaves
-    # the machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    # No host resolves but loopback's (the rule covers IP literals too): nothing Chromium
+    # fetches on its own leaves the machine. (Not --disable-crashpad-for-testing: with it,
+    # Chromium 156's network service crashes on an "FD ownership violation".)
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
     "--window-size=1280,900",
 ]
 
@@ -74,24 +73,34 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
     monkeypatch.setenv("SE_OFFLINE", "true")
     chromedriver = program("CHROMEDRIVER", "chromedriver")
     chromium = program("CHROMIUM", "chromium")
-    profile = tempfile.mkdtemp(prefix="trello-auth-browser-")
+    folder = Path(tempfile.mkdtemp(prefix="trello-auth-browser-"))
+    # Chromium writes outside its profile too (crashpad's database in ~/.config, an NSS store in
+    # ~/.pki): a HOME in the folder keeps that out of the user's.
+    home = folder / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    env["HOME"] = str(home)
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     options.accept_insecure_certs = True
     for arg in ARGS:
         options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument(f"--user-data-dir={folder / 'profile'}")
     # chromedriver adds --disable-popup-blocking by default; the tests must prove that a click
     # opens a popup.
     options.add_experimental_option("excludeSwitches", ["disable-popup-blocking"])
+    service = Service(executable_path=chromedriver, env=env)
     try:
-        driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+        driver = webdriver.Chrome(service=service, options=options)
     except BaseException:
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
     try:
+        # A page that never loads fails the command (WebDriver's default is 300 s).
+        driver.set_page_load_timeout(TIMEOUT)
+        driver.set_script_timeout(TIMEOUT)
         yield driver
     finally:
         # Ends the session (chromedriver closes Chromium and reaps it), then chromedriver.
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)

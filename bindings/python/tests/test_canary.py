@@ -142,3 +142,65 @@ def test_the_canary_can_fail(secret: str) -> None:
     # The check itself works: an object that shows a secret is caught.
     with pytest.raises(AssertionError, match="leaked"):
         assert_clean(ValueError(f"oops {secret}"))
+
+
+def test_login_results_and_failures_never_show_secrets(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from _loopback import Browser, free_port
+
+    monkeypatch.setenv("TRELLO_AUTH_CONFIG_DIR", str(tmp_path / "store"))
+    for var in ("TRELLO_API_KEY", "TRELLO_TOKEN", "TRELLO_APP_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    port = free_port()
+    with Sandbox(tls=True, allowed_origins=[f"http://127.0.0.1:{port}"]) as sb:
+        global SECRETS
+        saved = SECRETS
+        try:
+            kw: dict[str, Any] = {
+                "port": port,
+                "open_browser": False,
+                "auth_base": sb.auth_base,
+                "api_base": sb.api_base,
+                "ca_file": sb.ca_file,
+                "store": "file",
+                "timeout": 30.0,
+            }
+            result = ta.login(sb.app_key, on_url=Browser(sb.ca_file), **kw)
+            SECRETS = saved + (result.credentials.token, sb.app_secret)
+            assert_clean(result)
+            assert_clean(result.credentials)
+            assert_clean(ta.load_credentials())
+            # A delivery with the canary token and an error; one Trello then refuses.
+            broken = Browser(sb.ca_file, fragment=lambda h: f"#token={TOKEN}&error=x")
+            assert_clean(failure(lambda: ta.login(sb.app_key, on_url=broken, **kw)))
+            forged = Browser(sb.ca_file, fragment=lambda h: f"#token={TOKEN}")
+            assert_clean(failure(lambda: ta.login(sb.app_key, on_url=forged, **kw)))
+            for answer in broken.answers + forged.answers:
+                assert_clean(answer)
+            sb.inject_fault("/1/members/me", status=401, count=5)
+            assert_clean(failure(lambda: ta.login(sb.app_key, on_url=Browser(sb.ca_file), **kw)))
+            sb.clear_faults()
+            assert_clean(failure(lambda: ta.login(sb.app_key, on_url=Browser(sb.ca_file, "Deny"), **kw)))
+            assert_clean(failure(lambda: ta.login(sb.app_key, on_url=lambda u: None, **dict(kw, timeout=0.2))))
+            with socket.socket() as taken:
+                # The earlier logins' connections leave the port in TIME_WAIT.
+                taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                taken.bind(("127.0.0.1", port))
+                taken.listen()
+                assert_clean(failure(lambda: ta.login(sb.app_key, on_url=lambda u: None, **kw)))
+            assert_clean(failure(lambda: ta.login(TOKEN, on_url=lambda u: None, **kw)))  # the token as key
+            assert_clean(failure(ta.logout))  # the revoke cannot reach the sandbox without its CA
+            ta.logout(ca_file=sb.ca_file)
+            assert_clean(failure(ta.load_credentials))
+            assert_clean(failure(lambda: ta.logout(ca_file=sb.ca_file)))
+            # Credentials from the environment.
+            monkeypatch.setenv("TRELLO_API_KEY", KEY)
+            monkeypatch.setenv("TRELLO_TOKEN", TOKEN + " x")
+            assert_clean(failure(ta.load_credentials))
+            monkeypatch.setenv("TRELLO_TOKEN", TOKEN)
+            assert_clean(ta.load_credentials())
+        finally:
+            SECRETS = saved

@@ -24,11 +24,12 @@ pub enum Error {
     /// No answer came before the deadline. Nothing was stored; run the login again, or give a
     /// longer `--timeout`.
     #[error(
-        "no answer from the browser within {seconds} s: run the login again (or raise --timeout)"
+        "no answer from the browser within {} s: run the login again (or raise --timeout)",
+        after.as_secs_f64()
     )]
     Timeout {
-        /// The deadline, in seconds.
-        seconds: u64,
+        /// The deadline.
+        after: std::time::Duration,
     },
     /// Ctrl-C or the caller's cancel check stopped the login. Nothing was stored.
     #[error("the login was cancelled")]

@@ -515,24 +515,34 @@ impl Login {
         let mut read = self.paste.take().unwrap_or_else(|| Box::new(read_line));
         let on_event = self.on_event.clone();
         let stop = self.stop();
-        let prompt = tokio::task::spawn_blocking(move || loop {
-            if let Some(hook) = &on_event {
-                hook(&Event::PastePrompt);
-            }
-            let input = read().map_err(Error::Prompt)?;
-            match receiver.receive_paste(&input) {
-                Ok(outcome) => return Ok(outcome),
-                Err(e) => {
-                    if let Some(hook) = &on_event {
-                        hook(&Event::PasteRejected {
-                            reason: e.to_string(),
-                        });
+        // A thread of its own, not the runtime's blocking pool: a read from the terminal
+        // cannot be interrupted, and Ctrl-C or the deadline must not wait for it.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let outcome = loop {
+                if let Some(hook) = &on_event {
+                    hook(&Event::PastePrompt);
+                }
+                let input = match read() {
+                    Ok(input) => input,
+                    Err(e) => break Err(Error::Prompt(e)),
+                };
+                match receiver.receive_paste(&input) {
+                    Ok(outcome) => break Ok(outcome),
+                    Err(e) => {
+                        if let Some(hook) = &on_event {
+                            hook(&Event::PasteRejected {
+                                reason: e.to_string(),
+                            });
+                        }
                     }
                 }
-            }
+            };
+            let _ = tx.send(outcome);
         });
+        let prompt = async { rx.await.unwrap_or(Err(Error::Cancelled)) };
         tokio::select! {
-            joined = prompt => joined.map_err(|_| Error::Cancelled)?,
+            outcome = prompt => outcome,
             error = stop => Err(error),
         }
     }
@@ -575,7 +585,7 @@ impl Login {
                 std::future::pending::<()>().await;
             };
             tokio::select! {
-                () = deadline => Error::Timeout { seconds: timeout.as_secs() },
+                () = deadline => Error::Timeout { after: timeout },
                 () = cancelled => Error::Cancelled,
                 () = interrupted => Error::Cancelled,
             }

@@ -3,10 +3,11 @@
 //!
 //! The programs are Debian's `chromium` and `chromium-driver` (`cargo xtask test` installs them
 //! when run as root); `CHROMIUM` and `CHROMEDRIVER` point at other builds. Chromium gets a fresh
-//! profile in a temporary folder, accepts the sandbox's per-run CA through the
-//! `acceptInsecureCerts` capability, and resolves no host name but `localhost`, so that a test
-//! contacts nothing beyond loopback. Popups stay blocked unless a user gesture (a WebDriver
-//! click) opens them, as in a user's browser: the tests must prove that a click opens them.
+//! profile and HOME in a temporary folder, accepts the sandbox's per-run CA through the
+//! `acceptInsecureCerts` capability, and resolves no host but `localhost` and `127.0.0.1`, so
+//! that a test contacts nothing beyond loopback. Popups stay blocked unless a user gesture (a
+//! WebDriver click) opens them, as in a user's browser: the tests must prove that a click
+//! opens them.
 //!
 //! Every wait is on a condition (an element, a text, a URL), polled by WebDriver's rules and
 //! bounded by [`TIMEOUT`]; the bound only turns a hang into a failure.
@@ -14,7 +15,7 @@
 mod sandbox_pages;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -48,8 +49,9 @@ const MISSING: &str = "the browser tests need Chromium and chromedriver: install
 #[derive(Debug)]
 pub struct Browser {
     client: Client,
-    // After `client`: fields drop in order, and the driver's drop ends the session.
-    driver: Driver,
+    // Held for its drop, which ends the session and chromedriver; after `client`, as fields
+    // drop in order.
+    _driver: Driver,
 }
 
 impl Browser {
@@ -69,6 +71,8 @@ impl Browser {
             "browserName": "chrome",
             // The sandbox's CA is made afresh at each start: trust it without installing it.
             "acceptInsecureCerts": true,
+            // A page that never loads fails the command (WebDriver's default is 300 s).
+            "timeouts": { "pageLoad": TIMEOUT.as_millis(), "script": TIMEOUT.as_millis() },
             "goog:chromeOptions": {
                 "binary": chromium,
                 // chromedriver adds --disable-popup-blocking by default; without it, a popup
@@ -85,12 +89,11 @@ impl Browser {
                     "--disable-component-update",
                     "--disable-sync",
                     "--disable-default-apps",
-                    // crashpad's handlers detach from chromedriver (so nothing reaps them) and
-                    // write into ~/.config, outside the profile.
-                    "--disable-crashpad-for-testing",
-                    // Host names other than localhost do not resolve: whatever Chromium would
-                    // fetch on its own fails instead of leaving the machine.
-                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+                    // No host resolves but loopback's (the rule covers IP literals too):
+                    // whatever Chromium would fetch on its own fails instead of leaving the
+                    // machine. (--disable-crashpad-for-testing is not here: with it, Chromium
+                    // 156's network service crashes on an "FD ownership violation".)
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
                     format!("--user-data-dir={}", profile.display()),
                     "--window-size=1280,900",
                 ],
@@ -104,7 +107,10 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
         match client {
-            Ok(client) => Browser { client, driver },
+            Ok(client) => Browser {
+                client,
+                _driver: driver,
+            },
             Err(e) => panic!(
                 "chromedriver could not start {}: {e}\n{}",
                 chromium.display(),
@@ -302,8 +308,15 @@ impl Driver {
         let log_path = dir.join("chromedriver.log");
         let log = File::create(&log_path)
             .unwrap_or_else(|e| panic!("creating {}: {e}", log_path.display()));
+        // Chromium writes outside its profile too (crashpad's database in ~/.config, an NSS
+        // store in ~/.pki): a HOME in the folder keeps that out of the user's.
+        let home = dir.join("home");
+        std::fs::create_dir(&home).unwrap_or_else(|e| panic!("creating {}: {e}", home.display()));
         let spawned = Command::new(chromedriver)
             .arg("--port=0")
+            .env("HOME", &home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_CACHE_HOME")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -398,9 +411,10 @@ fn shutdown(port: u16) -> std::io::Result<()> {
         tcp,
         "GET /shutdown HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\n\r\n"
     )?;
-    let mut answer = Vec::new();
-    tcp.read_to_end(&mut answer)?;
-    if answer.starts_with(b"HTTP/1.1 200") {
+    // The status line is enough; chromedriver may keep the connection open after it.
+    let mut status = String::new();
+    BufReader::new(tcp).read_line(&mut status)?;
+    if status.starts_with("HTTP/1.1 200") {
         Ok(())
     } else {
         Err(std::io::Error::other("chromedriver refused /shutdown"))

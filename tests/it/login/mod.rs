@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use trello_auth_core::{ApiKey, BlockingTransport, Origin, Scopes};
+use trello_auth_core::{ApiKey, Origin, Scopes};
 use trello_auth_login::{CredentialStore, Event, Login, StoreChoice};
 use trello_auth_sandbox::{App, Sandbox};
 use trello_auth_tests::browser;

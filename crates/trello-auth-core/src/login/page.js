@@ -53,7 +53,13 @@
     var timer = null;
     window.addEventListener("message", function (event) {
       // Any page can post to this window: only the authorize origin's popup speaks for Trello (SPEC S1.3).
-      if (done || event.origin !== trusted || (popup && event.source !== popup)) { return; }
+      if (done) { return; }
+      if (event.origin !== trusted || (popup && event.source !== popup)) {
+        // Counted, so that a test (or a curious user) can see what was ignored.
+        var ignored = Number(main.getAttribute("data-ignored") || "0") + 1;
+        main.setAttribute("data-ignored", String(ignored));
+        return;
+      }
       clearInterval(timer);
       var data = event.data === undefined ? null : event.data;
       deliver({ origin: event.origin, data: JSON.stringify(data) }).then(function (accepted) {

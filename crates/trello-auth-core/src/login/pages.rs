@@ -231,8 +231,13 @@ fn sections_html(
             ),
             State::Denied | State::Error | State::Closed => {
                 let text = if state == visible { detail } else { None };
+                let label = if state == State::Denied {
+                    "Trello said:"
+                } else {
+                    "Details:"
+                };
                 out.push_str(&format!(
-                    "<p class=\"detail\" role=\"status\">{}</p>\n",
+                    "<p class=\"detail\" data-label=\"{label}\" role=\"status\">{}</p>\n",
                     escape(text.unwrap_or(""))
                 ));
             }
