@@ -3,6 +3,7 @@
 //! tests, transport suites) sees the same files.
 
 pub mod browser;
+pub mod chromium;
 
 use std::path::{Path, PathBuf};
 

@@ -1,11 +1,13 @@
 //! `_Sandbox`: the Rust sandbox (`trello-auth-sandbox`) running in-process on its own threads,
-//! with its admin API as methods. `trello_auth.sandbox.Sandbox` wraps it as a context manager.
+//! with its admin API as methods, and the sandbox's own reader of its consent page as static
+//! methods. `trello_auth.sandbox.Sandbox` wraps it as a context manager.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use trello_auth_sandbox::consent::{self, ConsentForm};
 use trello_auth_sandbox::{
     Admin, Expiration, Fault, RateLimits, RecordedRequest, RouteMatch, Sandbox, Scopes, TokenSpec,
 };
@@ -303,6 +305,28 @@ impl PySandbox {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .is_some()
+    }
+
+    /// What a browser sends when the user presses `button` (`"Allow"` or `"Deny"`) on the
+    /// consent page `html`: `(action, body)`, the form's action as written (a path: join it to
+    /// the page's URL) and the `application/x-www-form-urlencoded` body. The sandbox's own
+    /// reader of its page (`trello_auth_sandbox::consent`), so tests need no HTML parsing.
+    /// `ConfigError` (a `ValueError`) when the page has no consent form (an error page: its
+    /// text says why) or the form offers no such button.
+    #[staticmethod]
+    fn consent_submission(py: Python<'_>, html: &str, button: &str) -> PyResult<(String, String)> {
+        let refused =
+            |e: trello_auth_sandbox::Error| errors::invalid_argument(py, "html", &e.to_string());
+        let form = ConsentForm::parse(html).map_err(refused)?;
+        let (action, body) = form.submission(button).map_err(refused)?;
+        Ok((action.to_owned(), body))
+    }
+
+    /// The text of the first `<pre>` of `html`, unescaped and trimmed, or `None`: where display
+    /// mode shows the token and OAuth 1.0a's `oob` flow the verifier.
+    #[staticmethod]
+    fn first_pre(html: &str) -> Option<String> {
+        consent::first_pre(html)
     }
 
     fn __repr__(&self) -> String {

@@ -56,14 +56,14 @@ def program(var: str, name: str) -> str:
     named = os.environ.get(var)
     if named:
         if not Path(named).is_file():
-            pytest.fail(f"{var}={named} is not a file. {MISSING}", pytrace=False)
+            pytest.fail(f"{var}={named} is not a file; {MISSING}", pytrace=False)
         return named
     usr_bin = Path("/usr/bin") / name
     if usr_bin.is_file():
         return str(usr_bin)
     found = shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} is not in /usr/bin nor on PATH. {MISSING}", pytrace=False)
+        pytest.fail(f"{name} is not in /usr/bin nor on PATH; {MISSING}", pytrace=False)
     return found
 
 

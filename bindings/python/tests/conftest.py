@@ -1,9 +1,9 @@
 """Shared fixtures of the trello_auth test suite: where the conformance vectors live, sandboxes
-in the shapes the tests need, and the consent-page helper that plays the user (SPEC S1)."""
+in the shapes the tests need, and the helper that plays the user on the consent page (SPEC S1);
+reading the page is the sandbox's own code (``_Sandbox.consent_submission``, ``first_pre``)."""
 
 from __future__ import annotations
 
-import html.parser
 import os
 import urllib.error
 import urllib.parse
@@ -14,6 +14,7 @@ from typing import Optional
 
 import pytest
 
+from trello_auth._trello_auth import _Sandbox  # its static methods read the sandbox's pages
 from trello_auth.sandbox import Sandbox
 from trello_auth.sandbox import sandbox as sandbox  # the library's own fixture, re-exported
 
@@ -36,38 +37,6 @@ def tls_sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-class _Form(html.parser.HTMLParser):
-    """The consent page's one form: its action and hidden fields; and the first ``<pre>``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.action: Optional[str] = None
-        self.fields: list[tuple[str, str]] = []
-        self.buttons: list[str] = []
-        self.pre: Optional[str] = None
-        self._in_pre = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.action = a.get("action")
-        elif tag == "input" and a.get("type") == "hidden":
-            self.fields.append((a["name"], a.get("value", "")))
-        elif tag == "input" and a.get("type") == "submit":
-            self.buttons.append(a.get("value", ""))
-        elif tag == "pre" and self.pre is None:
-            self._in_pre = True
-            self.pre = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "pre":
-            self._in_pre = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_pre and self.pre is not None:
-            self.pre += data
-
-
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -82,26 +51,21 @@ class Answer:
         self.page = page
 
     def pre(self) -> Optional[str]:
-        form = _Form()
-        form.feed(self.page)
-        return form.pre
+        """The first ``<pre>`` of the page: the token (display mode) or the verifier (oob)."""
+        return _Sandbox.first_pre(self.page)
 
 
 def click(url: str, button: str = "Allow") -> Answer:
-    """Plays the user: loads the consent page at ``url``, parses its form, posts ``button``
-    (``Allow`` or ``Deny``) with the hidden fields, and returns the answer without following a
-    redirect (the return_url has no server behind it)."""
+    """Plays the user: loads the consent page at ``url``, posts what pressing ``button``
+    (``Allow`` or ``Deny``) sends (the sandbox's own reader of its page builds it), and returns
+    the answer without following a redirect (the return_url has no server behind it)."""
     opener = urllib.request.build_opener(_NoRedirect)
     with opener.open(url, timeout=10) as page:
         text = page.read().decode()
-    form = _Form()
-    form.feed(text)
-    assert form.action is not None, "the consent page has a form"
-    assert button in form.buttons, f"the consent page offers {button}"
-    target = urllib.parse.urljoin(url, form.action)
-    data = urllib.parse.urlencode(form.fields + [("approve", button)]).encode()
+    action, body = _Sandbox.consent_submission(text, button)
+    target = urllib.parse.urljoin(url, action)
     try:
-        with opener.open(urllib.request.Request(target, data=data), timeout=10) as answer:
+        with opener.open(urllib.request.Request(target, data=body.encode()), timeout=10) as answer:
             return Answer(answer.status, None, answer.read().decode())
     except urllib.error.HTTPError as e:
         with e:

@@ -83,14 +83,13 @@ impl ConsentForm {
                         form.push_button(&tag);
                     }
                 }
-                (false, "button", Some(form)) => {
+                // A `<button>` without a type is a submit button.
+                (false, "button", Some(form))
                     if tag
                         .attr("type")
-                        .unwrap_or("submit")
-                        .eq_ignore_ascii_case("submit")
-                    {
-                        form.push_button(&tag);
-                    }
+                        .is_none_or(|t| t.eq_ignore_ascii_case("submit")) =>
+                {
+                    form.push_button(&tag);
                 }
                 (true, "form", Some(_)) => {
                     if let Some(found) = open.take().and_then(Open::finish) {

@@ -9,7 +9,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use trello_auth_core::{ApiKey, AppSecret, Origin, Scopes};
-use trello_auth_login::{CredentialStore, Error, Event, Login, LoginMode, LoginResult, StoreChoice};
+use trello_auth_login::{
+    CredentialStore, Error, Event, Login, LoginMode, LoginResult, StoreChoice,
+};
 use trello_auth_sandbox::{App, Sandbox};
 
 use super::Browser;
@@ -52,7 +54,13 @@ impl Rig {
             .start()
             .await
             .unwrap();
-        Self { sb, app, port, listener: Some(listener), dir: tempfile::tempdir().unwrap() }
+        Self {
+            sb,
+            app,
+            port,
+            listener: Some(listener),
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// Starts a login in `mode` and waits until it says which URL to open.
@@ -68,7 +76,9 @@ impl Rig {
             .port(self.port)
             .open_browser(false)
             .timeout(Duration::from_secs(60))
-            .store(CredentialStore::with_dir(self.dir.path(), StoreChoice::File).without_environment())
+            .store(
+                CredentialStore::with_dir(self.dir.path(), StoreChoice::File).without_environment(),
+            )
             .on_event(move |event| {
                 if let Event::OpenUrl { url, .. } = event {
                     let _ = tx.send(url.to_string());
@@ -89,7 +99,9 @@ impl Rig {
 
 /// Waits until the listener's page shows `state` (its `main[data-current]`).
 async fn wait_state(browser: &Browser, state: &str) {
-    browser.wait_for(&format!("main[data-current={state}]")).await;
+    browser
+        .wait_for(&format!("main[data-current={state}]"))
+        .await;
     let visible = browser
         .execute(&format!(
             "return !document.querySelector('section[data-state={state}]').hidden"
@@ -159,7 +171,10 @@ async fn fragment_deny() {
 }
 
 /// Opens the listener's page, presses its button and returns (main window, popup).
-async fn open_popup(browser: &Browser, url: &str) -> (fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle) {
+async fn open_popup(
+    browser: &Browser,
+    url: &str,
+) -> (fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle) {
     browser.goto(url).await;
     wait_state(browser, "ready").await;
     let main = browser.window().await;
@@ -218,14 +233,18 @@ async fn post_message_from_a_foreign_origin_is_ignored() {
     browser.goto(&format!("{}/", rig.sb.storage_base())).await;
     let forged = format!("ATTA{}FORGED00", "f".repeat(64));
     browser
-        .execute(&format!("window.opener.postMessage({forged:?}, '*'); return true"))
+        .execute(&format!(
+            "window.opener.postMessage({forged:?}, '*'); return true"
+        ))
         .await;
     // The opener saw it and ignored it: it still waits.
     browser.switch_to_window(main.clone()).await;
     browser.wait_for("main[data-ignored='1']").await;
     wait_state(&browser, "waiting").await;
     // Back on Trello's origin, the user presses Allow: that token, not the forged one, counts.
-    browser.switch_to_window(popup_again(&browser, &main).await).await;
+    browser
+        .switch_to_window(popup_again(&browser, &main).await)
+        .await;
     browser.goto(&authorize).await;
     browser.click(ALLOW).await;
     browser.switch_to_window(main).await;
@@ -281,7 +300,11 @@ fn ureq_get(port: u16, path: &str, host: Option<&str>) -> u16 {
     use std::io::{Read, Write};
     let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     let host = host.map_or(format!("127.0.0.1:{port}"), str::to_owned);
-    write!(tcp, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        tcp,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     tcp.read_to_string(&mut answer).unwrap();
     answer

@@ -93,13 +93,24 @@ impl Cli {
             ca,
             "--port",
             &port,
-            "--no-browser",
             "--store",
             "file",
         ];
         args.extend_from_slice(extra);
+        let started = self.start(&args);
+        if !button.is_empty() {
+            let location = browser::press(&rig.browser, &started.url, button).expect("consent");
+            browser::relay(&rig.browser, &location).expect("relay");
+        }
+        started.finish()
+    }
+
+    /// Starts `trello-auth <args> --no-browser` and reads stderr up to the line with the URL
+    /// to open.
+    pub fn start(&self, args: &[&str]) -> Started {
         let mut child = self
-            .command(&args)
+            .command(args)
+            .arg("--no-browser")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -119,25 +130,11 @@ impl Cli {
             .last()
             .unwrap_or_default()
             .to_owned();
-        if !button.is_empty() {
-            let location = browser::press(&rig.browser, &url, button).expect("consent");
-            browser::relay(&rig.browser, &location).expect("relay");
-        }
-        let mut rest = String::new();
-        stderr.read_to_string(&mut rest).unwrap();
-        seen.push_str(&rest);
-        let mut stdout = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        let status = child.wait().unwrap();
-        Output {
-            code: status.code().unwrap_or(-1),
-            stdout,
-            stderr: seen,
+        Started {
+            child,
+            stderr,
+            seen,
+            url,
         }
     }
 
@@ -162,6 +159,37 @@ impl Cli {
             }
         }
         assert!(holders <= 1, "the token is stored once");
+    }
+}
+
+/// A running `trello-auth login`, once it said which URL to open.
+pub struct Started {
+    child: std::process::Child,
+    stderr: BufReader<std::process::ChildStderr>,
+    seen: String,
+    /// The URL to open (the last word of its stderr line).
+    pub url: String,
+}
+
+impl Started {
+    /// Waits for the command to end and returns all it printed.
+    pub fn finish(mut self) -> Output {
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        self.seen.push_str(&rest);
+        let mut stdout = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        Output {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr: self.seen,
+        }
     }
 }
 

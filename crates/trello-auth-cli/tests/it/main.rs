@@ -1,6 +1,8 @@
 //! The `trello-auth` binary as a user runs it: its exit codes, its output, and that no token
-//! ever reaches stdout or stderr (but for `token`), config.toml or a file others can read.
+//! ever reaches stdout or stderr (but for `token`), config.toml or a file others can read;
+//! and `login --sandbox` in headless Chromium.
 
+mod browser;
 mod harness;
 
 use harness::{Cli, SandboxRig};
