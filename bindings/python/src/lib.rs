@@ -2,8 +2,8 @@
 //! over `trello-auth-core` (logic), `trello-auth-ureq` (the blocking client),
 //! `trello-auth-login` (the login on the user's machine and the credential store),
 //! `trello-auth-cli` (the `trello-auth` console script) and `trello-auth-sandbox` (the
-//! in-process test server). The Python package
-//! (`python/trello_auth/`) re-exports these names as DESIGN.md's Python contract.
+//! in-process test server). The Python package (`python/trello_auth/`) re-exports these names
+//! as the Python contract of the repository's `docs/architecture.md`.
 //!
 //! Nothing here may panic into Python: inputs are validated, every error is mapped by
 //! the `errors` module, and blocking I/O runs with the GIL released.

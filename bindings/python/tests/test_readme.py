@@ -12,11 +12,12 @@ ROOT = Path(__file__).resolve().parents[3]
 READMES = [ROOT / "README.md", ROOT / "bindings" / "python" / "README.md"]
 
 
-def examples() -> list[tuple[str, str]]:
+def examples(info: str = "python") -> list[tuple[str, str]]:
     found = []
+    pattern = rf"```{re.escape(info)}\n(.*?)```"
     for readme in READMES:
-        for i, block in enumerate(re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)):
-            found.append((f"{readme.relative_to(ROOT)}#{i}", block))
+        for i, block in enumerate(re.findall(pattern, readme.read_text(encoding="utf-8"), re.S)):
+            found.append((f"{readme.relative_to(ROOT)}#{info}{i}", block))
     return found
 
 
@@ -24,6 +25,14 @@ def examples() -> list[tuple[str, str]]:
 def test_readme_example_runs(where: str, code: str, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(code, where, "exec"), {"__name__": "readme"})
     assert "token revoked: re-authorize" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("where", "code"), examples("python no-run"), ids=[w for w, _ in examples("python no-run")]
+)
+def test_readme_example_that_needs_a_person_compiles(where: str, code: str) -> None:
+    # A login waits for a person at a browser: these blocks are compiled, not run.
+    compile(code, where, "exec")
 
 
 def test_every_readme_has_a_python_example() -> None:

@@ -1,14 +1,15 @@
 //! A Trello-compatible HTTP(S) server on loopback, for tests: the way people use stripe-mock or
 //! localstack, but for Trello's key + token and OAuth 1.0a authorization.
 //!
-//! It behaves like Trello for everything in the project's SPEC (sections cited as "SPEC S4.1"):
-//! the consent page with Allow/Deny, display/fragment/postMessage delivery and deny, allowed
-//! origins, tokens with scope and expiry, `members/me`, the token resource with revocation, a few
-//! board/card routes that exercise every credential placement, the attachment download that
-//! redirects to a second ("storage") origin, 429s with Trello's bodies and headers, a 403 for a
-//! GET with a body, the three OAuth 1.0a endpoints with real HMAC-SHA1 verification (written
-//! independently of `trello-auth-core`, so it catches the signer's bugs instead of sharing them),
-//! and an admin API to advance the clock, inject faults and read a redacted request log.
+//! It behaves like Trello as the repository's `docs/trello.md` describes it (its sections are
+//! cited as "SPEC S4.1"): the consent page with Allow/Deny, display/fragment/postMessage
+//! delivery and deny, allowed origins, tokens with scope and expiry, `members/me`, the token
+//! resource with revocation, a few board/card routes that exercise every credential placement,
+//! the attachment download that redirects to a second ("storage") origin, 429s with Trello's
+//! bodies and headers, a 403 for a GET with a body, the three OAuth 1.0a endpoints with real
+//! HMAC-SHA1 verification (written independently of `trello-auth-core`, so it catches the
+//! signer's bugs instead of sharing them), and an admin API to advance the clock, inject faults
+//! and read a redacted request log.
 //!
 //! There is always a default app, member and `read,write` token, so it is useful with no setup.
 //! The credentials it mints are sandbox credentials, not anyone's secrets; still, the request
@@ -163,7 +164,11 @@
 //!
 //! The consent page is real HTML showing the app name, the scopes and the expiry, with ONE form
 //! posting to `/1/token/approve` with `<input type="submit" name="approve" value="Allow">` and
-//! `... value="Deny"`. Allow in display mode shows the token in the page's first `<pre>`;
+//! `... value="Deny"`; [`consent::ConsentForm`] reads it for tests that play the user. The
+//! pages are self-contained (inline CSS and SVG) and served with `Cache-Control: no-store` and
+//! a `Content-Security-Policy` that allows only their inline styles (and, on the postMessage
+//! page, its inline script). Allow in display mode shows the token in the page's first `<pre>`
+//! ([`consent::first_pre`]);
 //! `fragment` redirects (302) to `return_url#token=...`; `postMessage` serves a page calling
 //! `window.opener.postMessage("<token>", "<return_url origin>")`. Deny: `#token=&error=Token%20request%20rejected`,
 //! or `postMessage({"error":"Token request rejected"}, ...)`, or a page in display mode.

@@ -148,7 +148,7 @@ async fn fragment_allow_twenty_times() {
     }
     took.sort();
     let median = (took[9] + took[10]) / 2;
-    eprintln!(
+    println!(
         "login: Allow -> logged in, median of {} runs in Chromium: {:.1} ms (min {:.1}, max {:.1})",
         took.len(),
         median.as_secs_f64() * 1e3,

@@ -1,5 +1,6 @@
-"""trello_auth: get, use, check and revoke Trello API credentials, correctly (SPEC.md), safely
-(no token or secret in a repr, a message or a log line) and fast (the work is done in Rust).
+"""trello_auth: get, use, check and revoke Trello API credentials, correctly (Trello's behaviour
+as the repository's docs/trello.md describes it), safely (no token or secret in a repr, a
+message or a log line) and fast (the work is done in Rust).
 
 ::
 
