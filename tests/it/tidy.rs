@@ -1,5 +1,6 @@
 //! Hygiene as tests (rust-analyzer's `tidy.rs`): every Rust file opens with a `//!` line
-//! saying what it holds, and no secret type derives `Debug` or `Serialize`.
+//! saying what it holds, no secret type derives `Debug` or `Serialize`, and the project's
+//! documents link only to files inside the repository.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,10 @@ fn workspace_root() -> PathBuf {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    files_with(dir, "rs", out);
+}
+
+fn files_with(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -19,9 +24,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = entry.file_name();
         if path.is_dir() {
             if name != "target" && !name.to_string_lossy().starts_with('.') {
-                rust_files(&path, out);
+                files_with(&path, extension, out);
             }
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == extension) {
             out.push(path);
         }
     }
@@ -83,4 +88,39 @@ fn secret_types_do_not_derive_debug_or_serialize() {
         offenders.is_empty(),
         "secret types deriving Debug/Serialize: {offenders:?}"
     );
+}
+
+/// A reader of the repository has only the repository: every relative Markdown link resolves
+/// to a file in it, and no document points outside it (`../shared/` was such a place).
+#[test]
+fn documents_link_only_inside_the_repository() {
+    let root = workspace_root();
+    let mut documents = Vec::new();
+    files_with(&root, "md", &mut documents);
+    assert!(documents.len() >= 4, "found only {} Markdown files", documents.len());
+    let mut sources = all_rust_files();
+    files_with(&root.join("bindings"), "py", &mut sources);
+    let mut broken = Vec::new();
+    for file in documents.iter().chain(&sources) {
+        let text = std::fs::read_to_string(file).unwrap();
+        if text.contains("../shared/") {
+            broken.push(format!("{}: links ../shared/", file.display()));
+        }
+        if file.extension().is_some_and(|e| e == "md") {
+            for target in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+                let target = target.split('#').next().unwrap_or_default();
+                if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                let resolved = file.parent().unwrap().join(target);
+                let inside = resolved
+                    .canonicalize()
+                    .is_ok_and(|p| p.starts_with(root.canonicalize().unwrap()));
+                if !inside {
+                    broken.push(format!("{}: ({target}) is not a file of the repository", file.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
