@@ -91,23 +91,33 @@ fn secret_types_do_not_derive_debug_or_serialize() {
 }
 
 /// A reader of the repository has only the repository: every relative Markdown link resolves
-/// to a file in it, and no document points outside it (`../shared/` was such a place).
+/// to a file in it, and no document or source points at the folder beside it (`shared/`).
 #[test]
 fn documents_link_only_inside_the_repository() {
     let root = workspace_root();
     let mut documents = Vec::new();
     files_with(&root, "md", &mut documents);
-    assert!(documents.len() >= 4, "found only {} Markdown files", documents.len());
+    assert!(
+        documents.len() >= 4,
+        "found only {} Markdown files",
+        documents.len()
+    );
     let mut sources = all_rust_files();
     files_with(&root.join("bindings"), "py", &mut sources);
+    // Spelled in two halves, so that this file does not find itself.
+    let outside = ["../", "shared/"].concat();
     let mut broken = Vec::new();
     for file in documents.iter().chain(&sources) {
         let text = std::fs::read_to_string(file).unwrap();
-        if text.contains("../shared/") {
-            broken.push(format!("{}: links ../shared/", file.display()));
+        if text.contains(&outside) {
+            broken.push(format!("{}: links {outside}", file.display()));
         }
         if file.extension().is_some_and(|e| e == "md") {
-            for target in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+            for target in text
+                .split("](")
+                .skip(1)
+                .filter_map(|rest| rest.split(')').next())
+            {
                 let target = target.split('#').next().unwrap_or_default();
                 if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
                     continue;
@@ -117,7 +127,10 @@ fn documents_link_only_inside_the_repository() {
                     .canonicalize()
                     .is_ok_and(|p| p.starts_with(root.canonicalize().unwrap()));
                 if !inside {
-                    broken.push(format!("{}: ({target}) is not a file of the repository", file.display()));
+                    broken.push(format!(
+                        "{}: ({target}) is not a file of the repository",
+                        file.display()
+                    ));
                 }
             }
         }
