@@ -112,7 +112,7 @@ impl Error {
     }
 
     /// The `trello-auth` exit code: 3 denied, 4 closed popup, 5 timeout, 2 a configuration
-    /// error (a busy port among them), 130 cancelled, 1 anything else.
+    /// error (a busy port, an unavailable keyring among them), 130 cancelled, 1 anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Denied { .. } => 3,
@@ -120,6 +120,7 @@ impl Error {
             Error::Timeout { .. } => 5,
             Error::Cancelled => 130,
             Error::PortBusy { .. } | Error::Config(_) | Error::MissingSecret => 2,
+            Error::Store(e) if e.is_config() => 2,
             _ => 1,
         }
     }

@@ -367,6 +367,12 @@ impl Login {
             Some(store) => store,
             None => blocking(|| Ok(CredentialStore::new(StoreChoice::Auto)?)).await?,
         };
+        // A store that cannot save fails now, not after the user pressed Allow.
+        let store = blocking(move || {
+            store.check()?;
+            Ok(store)
+        })
+        .await?;
         let token = self.capture().await?;
         self.emit(&Event::Validating);
         let credentials =

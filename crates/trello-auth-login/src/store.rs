@@ -444,6 +444,22 @@ impl CredentialStore {
         self.dir.join(CREDENTIALS_FILE)
     }
 
+    /// Checks, before a login sends the user anywhere, that a save can succeed: with
+    /// [`StoreChoice::Keyring`], that the keyring answers a read. `Auto` and `File` always can
+    /// (the file is the fallback).
+    ///
+    /// # Errors
+    /// [`StoreError::KeyringUnavailable`] or [`StoreError::KeyringUnsupported`].
+    pub fn check(&self) -> Result<(), StoreError> {
+        if self.choice != StoreChoice::Keyring {
+            return Ok(());
+        }
+        self.keyring()?
+            .get("default")
+            .map(drop)
+            .map_err(|failure| keyring_error("default", failure))
+    }
+
     fn keyring(&self) -> Result<&dyn Keyring, StoreError> {
         self.keyring
             .as_deref()

@@ -181,3 +181,30 @@ fn oauth1_mode_without_the_secret_is_a_configuration_error() {
     assert_eq!(error.code(), "missing_secret");
     assert_eq!(error.exit_code(), 2);
 }
+
+/// The canary: the token a login captures is in nothing it reports (events, result, errors,
+/// `Debug` of every value), and in no file but the 0600 credential file.
+#[test]
+fn nothing_a_login_reports_holds_the_token() {
+    let mut rig = Rig::new();
+    let (login, player) = rig.login(|browser, url| {
+        let location = press(browser, url, "Allow");
+        relay(browser, &location);
+    });
+    let result = login.run_blocking().unwrap();
+    finish(&player);
+    let token = result.credentials.token().expose_secret().to_owned();
+    let mut reports = rig.events.lock().unwrap().clone();
+    reports.push(format!("{result:?}"));
+    reports.push(format!("{:?}", rig.store()));
+    let stored = account::load(&rig.store(), "default").unwrap();
+    reports.push(format!("{stored:?}"));
+    // The errors a later step can meet with this token.
+    rig.sb.admin().revoke_token(&token);
+    let rejected = account::check(&stored, rig.sb.ca_pem()).unwrap_err();
+    reports.push(format!("{rejected} / {rejected:?}"));
+    assert!(reports.len() >= 6, "{reports:?}");
+    for report in &reports {
+        assert!(!report.contains(&token), "the token leaked into {report}");
+    }
+}

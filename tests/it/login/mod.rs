@@ -24,6 +24,8 @@ pub struct Rig {
     listener: Option<TcpListener>,
     pub dir: tempfile::TempDir,
     pub browser: UreqTransport,
+    /// The `Debug` of every event of every login, for the canary.
+    pub events: Arc<Mutex<Vec<String>>>,
 }
 
 impl Rig {
@@ -48,6 +50,7 @@ impl Rig {
             listener: Some(listener),
             dir: tempfile::tempdir().unwrap(),
             browser,
+            events: Arc::default(),
         }
     }
 
@@ -65,6 +68,7 @@ impl Rig {
         let hook = player.clone();
         let transport = self.browser.clone();
         let play = Arc::new(play);
+        let events = self.events.clone();
         let mut login = Login::new(ApiKey::new(&self.app.key).unwrap())
             .auth_base(Origin::parse(self.sb.auth_base()).unwrap())
             .api_base(Origin::parse(self.sb.api_base()).unwrap())
@@ -75,6 +79,7 @@ impl Rig {
             .timeout(Duration::from_secs(30))
             .store(self.store())
             .on_event(move |event| {
+                events.lock().unwrap().push(format!("{event:?}"));
                 if let Event::OpenUrl { url, .. } = event {
                     let (url, transport, play) = (url.to_string(), transport.clone(), play.clone());
                     *hook.lock().unwrap() =

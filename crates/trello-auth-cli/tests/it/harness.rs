@@ -172,6 +172,11 @@ pub struct Started {
 }
 
 impl Started {
+    /// The process id, for a signal.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for the command to end and returns all it printed.
     pub fn finish(mut self) -> Output {
         let mut rest = String::new();

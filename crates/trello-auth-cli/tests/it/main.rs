@@ -146,3 +146,63 @@ fn the_env_credentials_win_and_are_never_written() {
     assert_eq!(cli.run(&["token"]).stdout.trim(), rig.sb.token());
     assert!(std::fs::read_dir(cli.config_dir()).map_or(true, |mut d| d.next().is_none()));
 }
+
+#[test]
+fn ctrl_c_cancels_a_waiting_login_with_130() {
+    let rig = SandboxRig::new();
+    let port = rig.port.to_string();
+    let started = rig.cli().start(&[
+        "login",
+        "--key",
+        &rig.app.key,
+        "--auth-base",
+        rig.sb.auth_base(),
+        "--api-base",
+        rig.sb.api_base(),
+        "--port",
+        &port,
+    ]);
+    // The URL line comes after the listener is up and the SIGINT handler is in place.
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &started.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = started.finish();
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(out.stderr.contains("cancelled"), "{}", out.stderr);
+    assert_eq!(rig.cli().run(&["status"]).code, 2);
+}
+
+#[test]
+fn store_keyring_without_a_keyring_is_a_configuration_error() {
+    // This machine (like CI and most containers) has no Secret Service: `auto` falls back to
+    // the 0600 file, an explicit `keyring` says what to do instead.
+    let rig = SandboxRig::new();
+    let cli = rig.cli().env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let port = rig.port.to_string();
+    let out = cli.run(&[
+        "login",
+        "--key",
+        &rig.app.key,
+        "--api-base",
+        rig.sb.api_base(),
+        "--auth-base",
+        rig.sb.auth_base(),
+        "--port",
+        &port,
+        "--no-browser",
+        "--store",
+        "keyring",
+        "--timeout",
+        "1",
+    ]);
+    if out.code == 5 {
+        // A machine with a working keyring: the login got as far as waiting for the user.
+        return;
+    }
+    // Refused before the user was sent anywhere, with what to do instead.
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--store file"), "{}", out.stderr);
+    assert!(!out.stderr.contains("Open this URL"), "{}", out.stderr);
+}

@@ -145,6 +145,20 @@ impl StoreError {
         }
     }
 
+    /// Whether the error is a configuration the user must change (a store or profile name,
+    /// a keyring that this machine does not have): the CLI's exit code 2.
+    pub fn is_config(&self) -> bool {
+        matches!(
+            self,
+            StoreError::UnknownStore { .. }
+                | StoreError::InvalidProfile { .. }
+                | StoreError::NoConfigDir
+                | StoreError::InvalidEnvironment { .. }
+                | StoreError::KeyringUnavailable { .. }
+                | StoreError::KeyringUnsupported
+        )
+    }
+
     pub(super) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         StoreError::Io {
             action,
