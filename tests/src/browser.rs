@@ -16,25 +16,7 @@ pub fn consent(
     authorize_url: &str,
     button: &str,
 ) -> Result<Response, String> {
-    let page = transport
-        .send(get(authorize_url)?)
-        .map_err(|e| format!("consent page: {e}"))?;
-    if page.status() != 200 {
-        return Err(format!("consent page answered {}", page.status()));
-    }
-    let form = ConsentForm::parse(&String::from_utf8_lossy(page.body()))
-        .map_err(|e| format!("consent page: {e}"))?;
-    let (action, body) = form
-        .submission(button)
-        .map_err(|e| format!("consent page: {e}"))?;
-    let target = url::Url::parse(authorize_url)
-        .and_then(|base| base.join(action))
-        .map_err(|e| format!("form action: {e}"))?;
-    let post = http::Request::post(target.as_str())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.into_bytes())
-        .map_err(|e| format!("form post: {e}"))?;
-    transport.send(post).map_err(|e| format!("form post: {e}"))
+    trello_auth_sandbox::consent::press(authorize_url, button, |r| transport.send(r))
 }
 
 /// The hidden fields of the page's consent form, in order (none when the page has no consent

@@ -160,6 +160,40 @@ impl fmt::Debug for ConsentForm {
     }
 }
 
+/// Plays the user at the consent page with your HTTP client: `GET authorize_url` through
+/// `send`, then the form post of `button` (`Allow` or `Deny`) to the form's action, resolved
+/// against the page's URL. Returns the answer to the form post: a 302 to the return URL or
+/// callback, or a page (display mode, postMessage).
+///
+/// # Errors
+/// A message saying which step failed: the page's status, its form, the button, or `send`.
+pub fn press<E: fmt::Display>(
+    authorize_url: &str,
+    button: &str,
+    mut send: impl FnMut(http::Request<Vec<u8>>) -> std::result::Result<http::Response<Vec<u8>>, E>,
+) -> std::result::Result<http::Response<Vec<u8>>, String> {
+    let get = http::Request::get(authorize_url)
+        .body(Vec::new())
+        .map_err(|e| format!("bad URL: {e}"))?;
+    let page = send(get).map_err(|e| format!("consent page: {e}"))?;
+    if page.status() != http::StatusCode::OK {
+        return Err(format!("consent page answered {}", page.status()));
+    }
+    let form = ConsentForm::parse(&String::from_utf8_lossy(page.body()))
+        .map_err(|e| format!("consent page: {e}"))?;
+    let (action, body) = form
+        .submission(button)
+        .map_err(|e| format!("consent page: {e}"))?;
+    let target = url::Url::parse(authorize_url)
+        .and_then(|base| base.join(action))
+        .map_err(|e| format!("form action: {e}"))?;
+    let post = http::Request::post(target.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.into_bytes())
+        .map_err(|e| format!("form post: {e}"))?;
+    send(post).map_err(|e| format!("form post: {e}"))
+}
+
 /// The text of the first `<pre>` of `html`, unescaped and trimmed, with any tags inside it
 /// dropped: where display mode shows the token, and OAuth 1.0a's `oob` flow the verifier (SPEC
 /// S1.3, S6). `None` when the page has no complete `<pre>`.

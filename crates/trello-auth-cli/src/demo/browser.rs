@@ -1,10 +1,9 @@
 //! The demo's stand-in for the user's browser: press a button on the sandbox's consent page
-//! (read by the sandbox's own [`ConsentForm`]), and do what the login helper's relay page
-//! does with the fragment it lands on.
+//! (the sandbox's own [`press`](trello_auth_sandbox::consent::press)), and do what the login
+//! helper's relay page does with the fragment it lands on.
 
 use trello_auth_core::login::relay_post;
 use trello_auth_core::{BlockingTransport, Request, Response};
-use trello_auth_sandbox::consent::ConsentForm;
 
 /// Loads `authorize_url` and submits its form with `approve=<button>`; returns the answer to
 /// the form post (a 302 to the return URL, or a page).
@@ -13,26 +12,7 @@ pub(crate) fn consent(
     authorize_url: &str,
     button: &str,
 ) -> Result<Response, String> {
-    let page = transport
-        .send(request(http::Method::GET, authorize_url, None)?)
-        .map_err(|e| format!("consent page: {e}"))?;
-    if page.status() != 200 {
-        return Err(format!("consent page answered {}", page.status()));
-    }
-    let form = ConsentForm::parse(&String::from_utf8_lossy(page.body()))
-        .map_err(|e| format!("consent page: {e}"))?;
-    let (action, body) = form
-        .submission(button)
-        .map_err(|e| format!("consent page: {e}"))?;
-    let target = url::Url::parse(authorize_url)
-        .and_then(|base| base.join(action))
-        .map_err(|e| format!("form action: {e}"))?;
-    let post = request(
-        http::Method::POST,
-        target.as_str(),
-        Some(("application/x-www-form-urlencoded", body.into_bytes())),
-    )?;
-    transport.send(post).map_err(|e| format!("form post: {e}"))
+    trello_auth_sandbox::consent::press(authorize_url, button, |r| transport.send(r))
 }
 
 /// What the relay page's script does on `return_url#token=...` (SPEC S10): load the page,
