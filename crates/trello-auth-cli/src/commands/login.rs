@@ -33,6 +33,9 @@ pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
                 e.sandbox.auth_base(),
                 args.port
             ));
+            output::progress(
+                "Your browser does not know the sandbox's CA (made for this run): when it warns about the certificate of 127.0.0.1, choose to continue.",
+            );
             let key = ApiKey::new(&e.sandbox.app().key).map_err(|e| config(&e))?;
             Login::new(key)
                 .auth_base(Origin::parse(e.sandbox.auth_base()).map_err(|e| config(&e))?)
