@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use trello_auth_core::{ApiKey, AppSecret, Expiration, Origin, Scopes};
 use trello_auth_login::browser::{OpenOutcome, SkipReason};
-use trello_auth_login::{CredentialStore, Event, Login, LoginMode, LoginResult, Previous};
+use trello_auth_login::{
+    CredentialStore, Event, Login, LoginMode, LoginResult, Previous, StoreKind,
+};
 
 use crate::args::LoginArgs;
 use crate::output::{self, Summary};
@@ -82,6 +84,7 @@ pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
         None => CredentialStore::new(args.store).map_err(trello_auth_login::Error::from)?,
     }
     .without_environment();
+    let credential_file = store.dir().join(trello_auth_login::store::CREDENTIALS_FILE);
     if let Some(name) = &args.name {
         login = login.name(name.clone());
     }
@@ -98,7 +101,7 @@ pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
         .on_event(report)
         .paste_with(|| rpassword::prompt_password("Paste the token (input is hidden): "));
     let result = login.run_blocking()?;
-    print_result(&result, args.json, embedded.is_some());
+    print_result(&result, args.json, embedded.is_some(), &credential_file);
     drop(embedded);
     Ok(0)
 }
@@ -128,7 +131,7 @@ fn report(event: &Event<'_>) {
     }
 }
 
-fn print_result(result: &LoginResult, json: bool, sandbox: bool) {
+fn print_result(result: &LoginResult, json: bool, sandbox: bool, file: &std::path::Path) {
     let summary = Summary {
         profile: &result.profile,
         member_id: Some(&result.member.id),
@@ -143,6 +146,11 @@ fn print_result(result: &LoginResult, json: bool, sandbox: bool) {
         output::result(&value.to_string());
         return;
     }
+    let kept = match (sandbox, result.store) {
+        (true, _) => "the token was kept in a temporary folder, for this run only".to_owned(),
+        (false, StoreKind::Keyring) => "the token is in the OS keyring".to_owned(),
+        (false, _) => format!("the token is in {} (readable by you only)", file.display()),
+    };
     let replaced = match &result.previous {
         Previous::Revoked => " The token it replaced was revoked.",
         Previous::RevokeFailed { .. } => {
@@ -150,14 +158,9 @@ fn print_result(result: &LoginResult, json: bool, sandbox: bool) {
         }
         _ => "",
     };
-    let sandbox_note = if sandbox {
-        " (sandbox: stored in a temporary folder, gone when this command ends)"
-    } else {
-        ""
-    };
     output::result(&format!(
-        "Logged in as {} to profile {}; token stored in the {}{sandbox_note}.{replaced}",
-        result.member.username, result.profile, result.store
+        "Logged in as {} (profile {}); {kept}.{replaced}",
+        result.member.username, result.profile
     ));
 }
 
