@@ -99,11 +99,24 @@ pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
         .store(store)
         .cancel_on_ctrl_c(true)
         .on_event(report)
-        .paste_with(|| rpassword::prompt_password("Paste the token (input is hidden): "));
+        .paste_with(read_pasted);
     let result = login.run_blocking()?;
     print_result(&result, args.json, embedded.is_some(), &credential_file);
     drop(embedded);
     Ok(0)
+}
+
+/// A hidden prompt at a terminal; a line of standard input otherwise (a script's pipe).
+fn read_pasted() -> std::io::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Paste the token (input is hidden): ");
+    }
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line)? == 0 {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(line)
 }
 
 /// The progress lines (stderr).

@@ -10,8 +10,9 @@ pub(crate) fn run(args: LogoutArgs) -> Result<u8, Failure> {
     let profile = &args.profile.profile;
     let ca = super::ca_from_env()?;
     let done = account::logout(&store, profile, args.local_only, ca.as_deref()).map_err(|e| {
+        let revoke_failed = matches!(e, trello_auth_login::Error::Api(_));
         let mut failure = Failure::from(e);
-        if !args.local_only && failure.code == 1 {
+        if revoke_failed {
             failure.message.push_str(
                 "; the token is still stored: retry, or forget it with `trello-auth logout --local-only`",
             );

@@ -206,3 +206,44 @@ fn store_keyring_without_a_keyring_is_a_configuration_error() {
     assert!(out.stderr.contains("--store file"), "{}", out.stderr);
     assert!(!out.stderr.contains("Open this URL"), "{}", out.stderr);
 }
+
+#[test]
+fn paste_mode_reads_a_piped_token_and_never_echoes_it() {
+    let rig = SandboxRig::new();
+    let cli = rig.cli();
+    let token = rig.sb.token().to_owned();
+    let out = cli.run_with_input(
+        &[
+            "login",
+            "--key",
+            &rig.app.key,
+            "--auth-base",
+            rig.sb.auth_base(),
+            "--api-base",
+            rig.sb.api_base(),
+            "--ca-file",
+            rig.ca_file.to_str().unwrap(),
+            "--mode",
+            "paste",
+            "--no-browser",
+            "--store",
+            "file",
+        ],
+        &format!("{}\n{token}\n", rig.app.key),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The key pasted by mistake is named, then the token is taken.
+    assert!(out.stderr.contains("That is not a token"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Open this URL to log in"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("return_url"),
+        "display mode: {}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains(&token) && !out.stderr.contains(&token));
+    assert_eq!(cli.run(&["token"]).stdout.trim(), token);
+}
