@@ -1,6 +1,7 @@
 //! Hygiene as tests (rust-analyzer's `tidy.rs`): every Rust file opens with a `//!` line
-//! saying what it holds, no secret type derives `Debug` or `Serialize`, and the project's
-//! documents link only to files inside the repository.
+//! saying what it holds, no secret type derives `Debug` or `Serialize` (or can be displayed or
+//! serialised at all), the core depends on no IO crate, and the project's documents link only
+//! to files inside the repository.
 
 use std::path::{Path, PathBuf};
 
@@ -59,35 +60,120 @@ fn every_file_opens_with_a_module_doc() {
     );
 }
 
+/// The secret types are written by core's `secret_type!` macro: neither its body nor an
+/// invocation may derive `Debug`, `Display` or `Serialize` (their `Debug` is written by hand
+/// and redacts). The compile-time half is `secrets_implement_neither_display_nor_serialize`.
 #[test]
 fn secret_types_do_not_derive_debug_or_serialize() {
+    let path = workspace_root().join("crates/trello-auth-core/src/secret.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let offenders = secret_type_derives(&text);
+    assert!(
+        offenders.is_empty(),
+        "{}: secret types deriving Debug/Display/Serialize: {offenders:?}",
+        path.display()
+    );
+    // The check sees a violation (rust-analyzer's rule: a tidy test is seen failing once).
+    let planted = text.replacen(
+        "secret_type!(\n",
+        "secret_type!(\n    #[derive(Debug, serde::Serialize)]\n",
+        1,
+    );
+    assert_eq!(secret_type_derives(&planted).len(), 1);
+}
+
+/// The `derive`s with Debug, Display or Serialize in `macro_rules! secret_type` and in every
+/// `secret_type!(...)` call, as `line: text`.
+fn secret_type_derives(text: &str) -> Vec<String> {
     let mut offenders = Vec::new();
-    for path in all_rust_files() {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
-            let is_secret = [
-                "pub struct Token(",
-                "pub struct AppSecret(",
-                "pub struct TokenSecret(",
-                "Secret(",
-            ]
-            .iter()
-            .any(|s| line.trim_start().starts_with("pub struct") && line.contains(s));
-            if is_secret {
-                let derives = lines[i.saturating_sub(3)..i].iter().any(|l| {
-                    l.contains("derive(") && (l.contains("Debug") || l.contains("Serialize"))
-                });
-                if derives {
-                    offenders.push(format!("{}:{}", path.display(), i + 1));
-                }
-            }
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("macro_rules! secret_type") || trimmed.starts_with("secret_type!(") {
+            inside = true;
+        }
+        let forbidden = ["Debug", "Display", "Serialize"];
+        if inside && line.contains("derive(") && forbidden.iter().any(|t| line.contains(t)) {
+            offenders.push(format!("{}: {}", i + 1, line.trim()));
+        }
+        // A call ends with `);`, the macro's body with a `}` in the first column.
+        if inside && (trimmed == ");" || line == "}") {
+            inside = false;
         }
     }
     assert!(
-        offenders.is_empty(),
-        "secret types deriving Debug/Serialize: {offenders:?}"
+        text.contains("macro_rules! secret_type"),
+        "the secret_type! macro moved: update this test"
     );
+    offenders
+}
+
+/// No secret can be printed with `{}` or serialised by accident: a violation does not compile.
+#[test]
+fn secrets_implement_neither_display_nor_serialize() {
+    use trello_auth_core::oauth1::{RequestToken, Verifier};
+    use trello_auth_core::{AppSecret, Token, TokenSecret};
+    static_assertions::assert_not_impl_any!(Token: std::fmt::Display, serde::Serialize);
+    static_assertions::assert_not_impl_any!(AppSecret: std::fmt::Display, serde::Serialize);
+    static_assertions::assert_not_impl_any!(TokenSecret: std::fmt::Display, serde::Serialize);
+    static_assertions::assert_not_impl_any!(Verifier: std::fmt::Display, serde::Serialize);
+    static_assertions::assert_not_impl_any!(RequestToken: std::fmt::Display, serde::Serialize);
+    let canary = "ATTAcanarycanarycanary";
+    assert!(!format!("{:?}", Token::new(canary).unwrap()).contains(canary));
+}
+
+/// The core stays sans-IO (DESIGN's dependency rule): its normal dependencies, transitively,
+/// include none of tokio, hyper, ureq or pyo3. An ordinary test, so `cargo test` alone checks
+/// it (`cargo xtask test` did before).
+#[test]
+fn the_core_depends_on_no_io_crate() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args([
+            "tree",
+            "-p",
+            "trello-auth-core",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+            "--locked",
+            "--offline",
+        ])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8(out.stdout).unwrap();
+    assert!(tree.contains("trello-auth-core"), "{tree}");
+    let offenders = io_crates(&tree);
+    assert!(
+        offenders.is_empty(),
+        "trello-auth-core must stay sans-IO, but depends on {offenders:?}"
+    );
+    // Seen failing: the same check on a tree that has tokio in it.
+    assert_eq!(
+        io_crates("trello-auth-core v0.1.0\ntokio v1.0.0\n"),
+        ["tokio"]
+    );
+}
+
+fn io_crates(tree: &str) -> Vec<&str> {
+    const FORBIDDEN: [&str; 4] = ["tokio", "hyper", "ureq", "pyo3"];
+    tree.lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| {
+            FORBIDDEN
+                .iter()
+                .any(|f| name == f || name.starts_with(&format!("{f}-")))
+        })
+        .collect()
 }
 
 /// A reader of the repository has only the repository: every relative Markdown link resolves

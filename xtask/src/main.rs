@@ -18,7 +18,7 @@ usage: cargo xtask <command>
 
 commands:
   test    the programs the tests run (chromium, chromedriver: apt-get installs them as root),
-          fmt check, clippy -D warnings, workspace tests, docs, the core dependency check,
+          fmt check, clippy -D warnings, workspace tests (the core dependency check among them), docs,
           then the Python wheel: built into target/python-venv, pytest, mypy, stubtest
   demo    the main job: walk trello-auth's steps end to end and print each
   bench   the benchmarks with peer comparisons (criterion), printed as ratio tables
