@@ -3,14 +3,11 @@
 //! validate the token (SPEC S5), store it, and only then revoke the token it replaces.
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use time::OffsetDateTime;
 use trello_auth_core::login::{LoopbackOrigin, Mode, Nonce, Outcome, Receiver, DEFAULT_PORT};
 use trello_auth_core::oauth1::{self, Callback, Consumer};
-use trello_auth_core::token::Member;
 use trello_auth_core::{
     ApiKey, AppSecret, AuthorizeUrl, Credentials, Expiration, Origin, Scopes, Token,
 };
@@ -20,6 +17,8 @@ use crate::api::{self, Endpoint};
 use crate::browser::{self, OpenOutcome};
 use crate::error::{Error, Result};
 use crate::listener;
+use crate::mode::LoginMode;
+use crate::report::{Event, LoginResult, Previous};
 use crate::store::{CredentialStore, ProfileRecord, StoreChoice, StoreKind};
 
 /// How long a login waits for the user unless told otherwise.
@@ -27,125 +26,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How often a [`Login::cancel_when`] check runs.
 const CANCEL_POLL: Duration = Duration::from_millis(100);
-
-/// How the token reaches the program (CLI `--mode`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LoginMode {
-    /// Trello redirects the browser to the listener with `#token=...` (SPEC S1.3).
-    #[default]
-    Fragment,
-    /// Trello's popup posts the token to the listener's page (SPEC S1.3).
-    PostMessage,
-    /// Trello shows the token and the user pastes it (SPEC S10): SSH, no browser, no allowed
-    /// origin.
-    Paste,
-    /// OAuth 1.0a's three legs (SPEC S6), the callback on the listener. Needs the app secret.
-    OAuth1,
-}
-
-impl FromStr for LoginMode {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "fragment" => Ok(LoginMode::Fragment),
-            "postmessage" => Ok(LoginMode::PostMessage),
-            "paste" => Ok(LoginMode::Paste),
-            "oauth1" => Ok(LoginMode::OAuth1),
-            "oauth2" => Err(
-                "the oauth2 mode is not available yet: use fragment, postmessage, paste or oauth1"
-                    .to_owned(),
-            ),
-            _ => Err(format!(
-                "unknown mode {:?}: use fragment, postmessage, paste or oauth1",
-                s.chars().take(40).collect::<String>()
-            )),
-        }
-    }
-}
-
-impl fmt::Display for LoginMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            LoginMode::Fragment => "fragment",
-            LoginMode::PostMessage => "postmessage",
-            LoginMode::Paste => "paste",
-            LoginMode::OAuth1 => "oauth1",
-        })
-    }
-}
-
-/// What a login reports as it goes, for a progress line. Never carries a secret.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Event<'a> {
-    /// The listener is up on this origin.
-    Listening {
-        /// `http://127.0.0.1:<port>`.
-        origin: &'a str,
-    },
-    /// The user should open `url`; `browser` says whether it was opened for them.
-    OpenUrl {
-        /// The URL to open (Trello's consent page, or the listener's page for postMessage).
-        url: &'a Url,
-        /// Whether a browser was started, or why not.
-        browser: &'a OpenOutcome,
-    },
-    /// Waiting for the user to choose in the browser.
-    Waiting,
-    /// Paste mode: the user is asked for the token.
-    PastePrompt,
-    /// Paste mode: what was pasted is not a token; the user is asked again.
-    PasteRejected {
-        /// Why, without the input.
-        reason: String,
-    },
-    /// The token arrived; it is being checked with Trello (SPEC S5).
-    Validating,
-    /// The token was stored.
-    Stored {
-        /// Where.
-        store: StoreKind,
-    },
-}
-
-/// What replaced credentials became after a re-login.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Previous {
-    /// The profile held no token.
-    None,
-    /// The profile held the same token: nothing to revoke.
-    Same,
-    /// The old token was revoked on the server after the new one was stored.
-    Revoked,
-    /// The old token could not be revoked (it is forgotten all the same); `code` says why.
-    RevokeFailed {
-        /// The error's stable name.
-        code: &'static str,
-    },
-}
-
-/// A finished login: the stored credentials and what Trello said about them.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct LoginResult {
-    /// The profile the credentials were stored under.
-    pub profile: String,
-    /// The key and the new token (bound to the API base).
-    pub credentials: Credentials,
-    /// The member behind the token (`GET /1/members/me`).
-    pub member: Member,
-    /// The scopes granted.
-    pub scopes: Vec<String>,
-    /// When the token expires (`None`: never).
-    pub expires: Option<OffsetDateTime>,
-    /// Where the token was stored.
-    pub store: StoreKind,
-    /// What happened to the token this login replaced.
-    pub previous: Previous,
-}
 
 type EventHook = Arc<dyn Fn(&Event<'_>) + Send + Sync>;
 type PasteHook = Box<dyn FnMut() -> std::io::Result<String> + Send>;

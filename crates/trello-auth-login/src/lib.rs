@@ -64,10 +64,14 @@ pub mod browser;
 mod error;
 mod flow;
 mod listener;
+mod mode;
+mod report;
 pub mod store;
 
 pub use error::{Error, Result};
-pub use flow::{Event, Login, LoginMode, LoginResult, Previous, DEFAULT_TIMEOUT};
+pub use flow::{Login, DEFAULT_TIMEOUT};
+pub use mode::LoginMode;
+pub use report::{Event, LoginResult, Previous};
 pub use store::{
     CredentialStore, ProfileRecord, StoreChoice, StoreError, StoreKind, StoredCredentials,
 };

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use super::os_keyring::fake::{Fake, Mode};
 use super::*;
+use time::format_description::well_known::Rfc3339;
 
 /// Write faults, for the rollback tests: for a file name, how many more writes succeed.
 #[derive(Debug, Default)]
