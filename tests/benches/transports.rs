@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
-use trello_auth_core::rate_limit::Limit;
+use trello_auth_core::Limit;
 use trello_auth_core::{
     ApiKey, BlockingTransport, Credentials, Origin, RateLimiter, Token, Transport,
 };
@@ -122,8 +122,8 @@ fn work(endpoint: &Endpoint, rounds: usize, batch: usize) {
         Box::new(OurUreq::new(&target, Call::Me)),
         Box::new(RawHyper::new(&target, IN_FLIGHT)),
         Box::new(OurHyper::new(&target, IN_FLIGHT, Call::Execute)),
-        // For reference: what a Tokio timer per request costs the raw client (the reason the
-        // hyper transport watches its deadlines from a thread, see its `deadline` module).
+        // The fair baseline of the hyper rows: the raw client with the same guarantee as our
+        // transport, a total timeout per request (`tokio::time::timeout`).
         Box::new(RawHyper::new(&target, 1).with_tokio_timeout()),
         Box::new(RawHyper::new(&target, IN_FLIGHT).with_tokio_timeout()),
     ];
@@ -526,52 +526,62 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// The raw peer a scenario is compared with: same library, same concurrency.
-fn peer_of(name: &str, names: &[String]) -> Option<usize> {
+/// The raw peer a scenario is compared with: same library, same concurrency, and with
+/// `timed` the raw client under a per-request `tokio::time::timeout` (hyper only).
+fn peer_of(name: &str, names: &[String], timed: bool) -> Option<usize> {
     let concurrent = name.contains("in flight");
-    let prefix = if name.to_ascii_lowercase().contains("hyper") {
-        "hyper-util raw"
-    } else {
-        "ureq raw"
-    };
+    let hyper = name.to_ascii_lowercase().contains("hyper");
+    if timed && !hyper {
+        return None;
+    }
+    let prefix = if hyper { "hyper-util raw" } else { "ureq raw" };
     names.iter().position(|n| {
-        n.starts_with(prefix) && !n.contains("timeout") && n.contains("in flight") == concurrent
+        n.starts_with(prefix)
+            && n.contains("timeout") == timed
+            && n.contains("in flight") == concurrent
     })
 }
 
-/// Prints one row per scenario. "vs raw" is the median over rounds of the scenario's time
-/// divided by its raw peer's time in the same round, with the first and third quartiles:
-/// batches run interleaved, so pairing them cancels the machine's slow drifts, which a ratio
-/// of two medians would keep.
+/// The median over rounds of scenario `i`'s time divided by its peer's time in the same round,
+/// with the first and third quartiles, as a percentage; "baseline" for the peer itself.
+fn paired(i: usize, peer: Option<usize>, samples: &[Vec<(f64, f64)>]) -> String {
+    match peer {
+        Some(p) if p == i => "baseline".to_owned(),
+        Some(p) => {
+            let mut ratios: Vec<f64> = samples[i]
+                .iter()
+                .zip(&samples[p])
+                .map(|(a, b)| a.0 / b.0)
+                .collect();
+            let mid = median(&mut ratios);
+            let quartile = |q: usize| (ratios[ratios.len() * q / 4] - 1.0) * 100.0;
+            format!(
+                "{:+.1}% ({:+.1} to {:+.1})",
+                (mid - 1.0) * 100.0,
+                quartile(1),
+                quartile(3)
+            )
+        }
+        None => String::new(),
+    }
+}
+
+/// Prints one row per scenario. "vs raw" pairs each round's time with its raw peer's time in
+/// the same round (batches run interleaved, so pairing them cancels the machine's slow
+/// drifts, which a ratio of two medians would keep); "vs raw + timeout" does the same against
+/// the raw hyper client under `tokio::time::timeout`, the fair peer of the hyper rows.
 fn print_table(names: &[String], samples: &[Vec<(f64, f64)>]) {
     println!();
-    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw: paired median (quartiles) | allocs/req |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw: paired median (quartiles) | vs raw + timeout | allocs/req |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for (i, (name, own)) in names.iter().zip(samples).enumerate() {
         let mut times: Vec<f64> = own.iter().map(|s| s.0).collect();
         let mut allocs: Vec<f64> = own.iter().map(|s| s.1).collect();
         let median_ns = median(&mut times);
-        let vs_raw = match peer_of(name, names) {
-            Some(p) if p == i => "baseline".to_owned(),
-            Some(p) => {
-                let mut ratios: Vec<f64> = own
-                    .iter()
-                    .zip(&samples[p])
-                    .map(|(a, b)| a.0 / b.0)
-                    .collect();
-                let mid = median(&mut ratios);
-                let quartile = |q: usize| (ratios[ratios.len() * q / 4] - 1.0) * 100.0;
-                format!(
-                    "{:+.1}% ({:+.1} to {:+.1})",
-                    (mid - 1.0) * 100.0,
-                    quartile(1),
-                    quartile(3)
-                )
-            }
-            None => String::new(),
-        };
+        let vs_raw = paired(i, peer_of(name, names, false), samples);
+        let vs_timed = paired(i, peer_of(name, names, true), samples);
         println!(
-            "| {name} | {:.1} | {:.1} | {:.0} | {vs_raw} | {:.1} |",
+            "| {name} | {:.1} | {:.1} | {:.0} | {vs_raw} | {vs_timed} | {:.1} |",
             median_ns / 1000.0,
             times[0] / 1000.0,
             1e9 / median_ns,

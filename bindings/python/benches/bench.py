@@ -117,7 +117,7 @@ def calls() -> tuple[float, float]:
     # Budgets the benchmark cannot spend; one server thread, as in the transport benchmark.
     with Sandbox(rate_limits=(2**32 - 1, 2**32 - 1, 10.0), worker_threads=1) as sb:
         # No client-side limiter: Trello's budget (100 per 10 s) would pace the loop to 10/s.
-        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base, rate_limit=False)
+        client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base, rate_limit=False)
         header = ta.Credentials(sb.app_key, sb.token).authorization_header()
         session = requests.Session()
         session.headers["Authorization"] = header

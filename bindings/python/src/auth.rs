@@ -4,18 +4,24 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
-use trello_auth_core::client::check_destination;
+use trello_auth_core::check_destination;
 use trello_auth_core::{ApiKey, AuthorizeParams, Origin, Placement, PlacementError, Token};
 
-use crate::convert::{bytes_arg, headers_arg, request, text_arg, type_error};
+use crate::convert::{bytes_arg, headers_arg, renamed, request, text_arg, type_error, Arg, Rename};
 use crate::errors;
 
 /// The consent-page URL the user is sent to (SPEC S1.2). `scope` is a list of names or a
-/// comma-separated string.
+/// comma-separated string; `auth_base` replaces the authorize origin (`https://trello.com`, the
+/// sandbox's `auth_base`). `base_url=` is its deprecated alias (a `DeprecationWarning`), removed
+/// in the next release.
 #[pyfunction]
+#[pyo3(
+    text_signature = "(key, *, scope=None, expiration='30days', name=None, \
+    callback_method=None, return_url=None, auth_base=None, base_url=...)"
+)]
 #[pyo3(signature = (
     key, *, scope = None, expiration = "30days", name = None, callback_method = None,
-    return_url = None, base_url = None,
+    return_url = None, auth_base = Arg::Absent, base_url = Arg::Absent,
 ))]
 pub fn authorize_url(
     py: Python<'_>,
@@ -25,8 +31,13 @@ pub fn authorize_url(
     name: Option<&str>,
     callback_method: Option<&str>,
     return_url: Option<&str>,
-    base_url: Option<&str>,
+    auth_base: Arg<Option<String>>,
+    base_url: Arg<Option<String>>,
 ) -> PyResult<String> {
+    let (auth_base, base_argument) = match renamed(py, BASE_URL, auth_base, base_url)? {
+        Some((base, argument)) => (base, argument),
+        None => (None, BASE_URL.new),
+    };
     let scope = match scope {
         None => vec!["read".to_owned()],
         Some(s) => scope_names(s)?,
@@ -39,12 +50,21 @@ pub fn authorize_url(
         name,
         callback_method,
         return_url,
-        base_url,
+        base_url: auth_base.as_deref(),
     }
     .build()
     .map(String::from)
-    .map_err(|e| errors::config(py, config_argument(e.code()), &e))
+    .map_err(|e| errors::config(py, config_argument(e.code(), base_argument), &e))
 }
+
+/// `base_url=`, the authorize origin's name before `auth_base=` (`Client`'s `base_url=` was the
+/// API origin: one name had two meanings).
+const BASE_URL: Rename = Rename {
+    call: "authorize_url",
+    new: "auth_base",
+    old: "base_url",
+    what: "the authorize origin, like https://trello.com",
+};
 
 /// `scope` as names: a comma-separated `str`, or an iterable of `str`.
 pub(crate) fn scope_names(scope: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
@@ -67,15 +87,16 @@ pub(crate) fn scope_names(scope: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .collect()
 }
 
-/// The argument an authorize-URL error is about, for the message.
-fn config_argument(code: &str) -> &'static str {
+/// The argument an authorize-URL error is about, for the message; `base` is the name the
+/// authorize origin was passed under.
+fn config_argument(code: &str, base: &'static str) -> &'static str {
     match code {
         "invalid_key" | "key_as_token" => "key",
         "empty_scope" | "unknown_scope" => "scope",
         "unknown_expiration" => "expiration",
         "unknown_callback_method" | "unpaired_callback" => "callback_method",
         "invalid_return_url" | "insecure_return_url" => "return_url",
-        "invalid_base_url" | "insecure_scheme" => "base_url",
+        "invalid_base_url" | "insecure_scheme" => base,
         _ => "authorize_url",
     }
 }

@@ -9,15 +9,24 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
 use trello_auth_core::client::ensure_success;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
-use trello_auth_core::rate_limit::Limit;
+use trello_auth_core::Limit;
 use trello_auth_core::{
     token, ApiKey, AppSecret, Credentials, Origin, Placement, RateLimiter, Request, RetryPolicy,
     Token, TokenSecret,
 };
 use trello_auth_ureq::UreqTransport;
 
-use crate::convert::{type_error, Int};
+use crate::convert::{deprecated, renamed, type_error, Arg, Int, Rename};
 use crate::errors;
+
+/// `base_url=`, the API origin's name before `api_base=` (`authorize_url`'s `base_url=` was the
+/// authorize origin: one name had two meanings).
+const BASE_URL: Rename = Rename {
+    call: "Client",
+    new: "api_base",
+    old: "base_url",
+    what: "the API origin, like https://api.trello.com",
+};
 
 static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -25,8 +34,13 @@ static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// A blocking Trello client. Safe to share between threads; every call releases the GIL while
 /// it sends, waits and sleeps between retries.
 ///
-/// `rate_limit` paces calls on this side: `True` for Trello's budgets (300 requests per key and
-/// 100 per token in any 10 s), `False` for none, or `(key_max, token_max, seconds)`.
+/// `api_base` is the API origin (`https://api.trello.com`, the sandbox's `api_base`). `rate_limit`
+/// paces calls on this side: `True` for Trello's budgets (300 requests per key and 100 per token
+/// in any 10 s), `False` for none, or `(key_max, token_max, seconds)`. `me()` returns a
+/// `Member`, `token_info()` a `TokenInfo` (plain dicts, typed in the stubs).
+///
+/// `base_url=` and `.base_url` are deprecated aliases of `api_base` (a `DeprecationWarning`),
+/// removed in the next release.
 #[pyclass(frozen, module = "trello_auth._trello_auth")]
 #[derive(Debug)]
 pub struct Client {
@@ -40,20 +54,21 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(text_signature = "(key, token, *, base_url='https://api.trello.com', \
+    #[pyo3(text_signature = "(key, token, *, api_base='https://api.trello.com', \
         placement='header', timeout=30.0, max_retries=3, ca_file=None, backoff=0.5, \
-        rate_limit=True, app_secret=None, token_secret=None)")]
+        rate_limit=True, app_secret=None, token_secret=None, base_url=...)")]
     #[pyo3(signature = (
-        key, token, *, base_url = "https://api.trello.com", placement = "header", timeout = Some(30.0),
+        key, token, *, api_base = Arg::Absent, placement = "header", timeout = Some(30.0),
         max_retries = Int::new(3), ca_file = None, backoff = 0.5, rate_limit = RateLimitArg::On,
         app_secret = None,
         token_secret = None,
+        base_url = Arg::Absent,
     ))]
     fn new(
         py: Python<'_>,
         key: &str,
         token: &str,
-        base_url: &str,
+        api_base: Arg<String>,
         placement: &str,
         timeout: Option<f64>,
         max_retries: Int,
@@ -62,10 +77,17 @@ impl Client {
         rate_limit: RateLimitArg,
         app_secret: Option<&str>,
         token_secret: Option<&str>,
+        base_url: Arg<String>,
     ) -> PyResult<Self> {
+        let api_base = renamed(py, BASE_URL, api_base, base_url)?;
         let key = ApiKey::new(key).map_err(|e| errors::config(py, "key", &e))?;
         let token = Token::new(token).map_err(|e| errors::config(py, "token", &e))?;
-        let api = Origin::parse(base_url).map_err(|e| errors::config(py, "base_url", &e))?;
+        let api = match api_base {
+            None => Origin::trello_api(),
+            Some((base, argument)) => {
+                Origin::parse(&base).map_err(|e| errors::config(py, argument, &e))?
+            }
+        };
         let placement: Placement = placement.parse().map_err(|e| errors::placement(py, &e))?;
         // At most 100, so the cast is exact.
         let retries = max_retries.range(py, "max_retries", 0, 100)? as u32;
@@ -193,10 +215,21 @@ impl Client {
             .map(drop)
     }
 
-    /// The API origin calls go to.
+    /// The API origin calls go to, like `https://api.trello.com`.
     #[getter]
-    fn base_url(&self) -> &str {
+    fn api_base(&self) -> &str {
         self.api.as_str()
+    }
+
+    /// Deprecated alias of `api_base` (warns), removed in the next release.
+    #[getter]
+    fn base_url(&self, py: Python<'_>) -> PyResult<&str> {
+        deprecated(
+            py,
+            "Client.base_url is deprecated: read Client.api_base (the same value); base_url \
+             will be removed in the next release",
+        )?;
+        Ok(self.api.as_str())
     }
 
     fn __repr__(&self) -> String {
@@ -205,7 +238,7 @@ impl Client {
         } else {
             self.placement
         };
-        format!("Client(base_url='{}', auth='{auth}')", self.api.as_str())
+        format!("Client(api_base='{}', auth='{auth}')", self.api.as_str())
     }
 }
 
@@ -240,6 +273,7 @@ impl Client {
             }
         }
         self.inner
+            .session()
             .request(method, &target, body.map(|b| ("application/json", b)))
             .map_err(|e| errors::client(py, &e))
     }

@@ -1,8 +1,10 @@
-//! Argument conversions shared by the bindings: `str` or `bytes` values, header mappings, and
+//! Argument conversions shared by the bindings: `str` or `bytes` values, header mappings,
 //! errors that name the argument (TypeError for a wrong type, ConfigError(ValueError) for a
-//! wrong value).
+//! wrong value), and renamed keywords with their deprecated aliases.
 
-use pyo3::exceptions::PyTypeError;
+use std::ffi::CString;
+
+use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyInt, PyString};
 
@@ -122,6 +124,83 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Int {
         }
         Ok(Int(obj.extract::<i64>().ok()))
     }
+}
+
+/// A keyword argument whose absence matters: [`Arg::Absent`] is its default in the signature,
+/// so the function tells "not passed" from every value, `None` included ([`renamed`] needs it).
+#[derive(Clone, Debug, Default)]
+pub enum Arg<T> {
+    /// The caller did not pass it.
+    #[default]
+    Absent,
+    /// The caller passed it.
+    Given(T),
+}
+
+impl<'a, 'py, T: FromPyObject<'a, 'py>> FromPyObject<'a, 'py> for Arg<T> {
+    type Error = T::Error;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> Result<Self, Self::Error> {
+        T::extract(obj).map(Arg::Given)
+    }
+}
+
+/// A keyword renamed for one meaning per name, whose old name stays a deprecated alias for one
+/// release.
+#[derive(Clone, Copy, Debug)]
+pub struct Rename {
+    /// The function or class, as the messages show it: `Client`, `authorize_url`.
+    pub call: &'static str,
+    /// The keyword to use.
+    pub new: &'static str,
+    /// The deprecated alias.
+    pub old: &'static str,
+    /// What the value is, for the warning: `the API origin, like https://api.trello.com`.
+    pub what: &'static str,
+}
+
+/// The value passed as `rename.new` or as `rename.old`, with the name it came under (for error
+/// messages), or `None` if neither. The old name warns (`DeprecationWarning`, pointing at the
+/// caller); both names at once are a `TypeError`, as Python's own "got multiple values".
+pub fn renamed<T>(
+    py: Python<'_>,
+    rename: Rename,
+    new: Arg<T>,
+    old: Arg<T>,
+) -> PyResult<Option<(T, &'static str)>> {
+    let Rename {
+        call,
+        new: new_name,
+        old: old_name,
+        what,
+    } = rename;
+    match (new, old) {
+        (Arg::Given(_), Arg::Given(_)) => Err(PyTypeError::new_err(format!(
+            "{call}() got both {new_name}= and {old_name}=, its deprecated alias: pass \
+             {new_name}= only"
+        ))),
+        (Arg::Given(value), Arg::Absent) => Ok(Some((value, new_name))),
+        (Arg::Absent, Arg::Given(value)) => {
+            deprecated(
+                py,
+                &format!(
+                    "{call}({old_name}=...) is deprecated: pass {new_name}= ({what}); \
+                     {old_name}= will be removed in the next release"
+                ),
+            )?;
+            Ok(Some((value, old_name)))
+        }
+        (Arg::Absent, Arg::Absent) => Ok(None),
+    }
+}
+
+/// A `DeprecationWarning` with `message`, attributed to the Python line that called the native
+/// function or read the native property (stack level 1: native code has no frame of its own).
+/// An error when warnings are errors.
+pub fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
+    let message = CString::new(message)?;
+    let category = py.get_type::<PyDeprecationWarning>();
+    PyErr::warn(py, &category, &message, 1)
 }
 
 /// `TypeError: <argument>: expected <expected>, got <type>`.

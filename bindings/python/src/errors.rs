@@ -1,55 +1,99 @@
 //! The one place where every core error (and every error of the login helper,
 //! `trello-auth-login`) becomes a Python exception: the classes live in `trello_auth/errors.py`
 //! (so they can also subclass `PermissionError`, `ValueError`, `ConnectionError` or
-//! `TimeoutError`); this module imports them once and raises them with `.code` and the error's
-//! extra attributes set.
+//! `TimeoutError`); this module names each one as a Rust type (`import_exception!`), so that a
+//! misspelt class is a compile error, and raises them with `.code` and the error's extra
+//! attributes set. [`check_classes`] resolves every class once, when the native module is
+//! imported, so that a class missing from `errors.py` is an `ImportError` there, not a panic
+//! on the first error raised.
 //!
 //! Messages are the core's `Display`, which never carries a token, a secret or a body.
 
+use pyo3::exceptions::{PyBaseException, PyImportError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::PyModule;
-use trello_auth_core::classify::TokenRejection;
-use trello_auth_core::client::ClientError;
-use trello_auth_core::{CaptureError, ConfigError, OAuthError, PlacementError, TransportError};
+use pyo3::types::{PyModule, PyType};
+use pyo3::PyTypeInfo;
+use trello_auth_core::oauth1::OAuthError;
+use trello_auth_core::Error as CoreError;
+use trello_auth_core::TokenRejection;
+use trello_auth_core::{CaptureError, ConfigError, PlacementError, TransportError};
 use trello_auth_login::{Error as LoginFailure, StoreError};
 
-/// `trello_auth.errors`, imported on first use (the package is initialised by then).
-static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+/// `import_exception!` for each class of `trello_auth.errors` that is raised here, and
+/// [`CLASSES`](class::CLASSES), their names, from the same identifiers.
+macro_rules! python_classes {
+    ($($class:ident),+ $(,)?) => {
+        $(pyo3::import_exception!(trello_auth.errors, $class);)+
+
+        /// The classes above, by name, for [`check_classes`](super::check_classes).
+        pub const CLASSES: &[&str] = &[$(stringify!($class)),+];
+    };
+}
+
+/// The exception classes of `trello_auth/errors.py`, as Rust types.
+mod class {
+    python_classes!(
+        TrelloAuthError,
+        TokenRevoked,
+        TokenExpired,
+        KeyRejected,
+        PermissionDenied,
+        RateLimited,
+        ApiError,
+        AuthorizationDenied,
+        CaptureError,
+        ConfigError,
+        PlacementError,
+        OAuthError,
+        TransportError,
+        LoginError,
+        LoginTimeout,
+        LoginClosed,
+    );
+}
+
+/// Imports `trello_auth.errors` and checks that it defines every class raised here, as an
+/// exception class: called once by the module's initialisation, so that afterwards resolving
+/// a class (which `import_exception!` does on first use, panicking if it cannot) cannot fail.
+pub fn check_classes(py: Python<'_>) -> PyResult<()> {
+    let module = PyModule::import(py, "trello_auth.errors")?;
+    for name in class::CLASSES {
+        let is_exception = match module.getattr(*name) {
+            Ok(class) => class
+                .cast::<PyType>()
+                .is_ok_and(|t| t.is_subclass_of::<PyBaseException>().unwrap_or(false)),
+            Err(_) => false,
+        };
+        if !is_exception {
+            return Err(PyImportError::new_err(format!(
+                "trello_auth.errors defines no exception class {name}: the installed package \
+                 does not match its native module; reinstall trello_auth"
+            )));
+        }
+    }
+    Ok(())
+}
 
 /// `ConfigError(ValueError)` for an argument value out of range, naming the argument.
 pub fn invalid_argument(py: Python<'_>, argument: &str, what: &str) -> PyErr {
-    raise(
-        py,
-        "ConfigError",
-        "invalid_argument",
-        &format!("{argument}: {what}"),
-        &[],
-    )
+    raise::<class::ConfigError>(py, "invalid_argument", &format!("{argument}: {what}"), &[])
 }
 
 /// `ConfigError(ValueError)`, prefixed with the argument that held the value.
 pub fn config(py: Python<'_>, argument: &str, e: &ConfigError) -> PyErr {
-    raise(
-        py,
-        "ConfigError",
-        e.code(),
-        &format!("{argument}: {e}"),
-        &[],
-    )
+    raise::<class::ConfigError>(py, e.code(), &format!("{argument}: {e}"), &[])
 }
 
 /// `AuthorizationDenied` for a deny, `CaptureError(ValueError)` for anything else.
 pub fn capture(py: Python<'_>, e: &CaptureError) -> PyErr {
     match e {
-        CaptureError::Denied { message } => raise(
+        CaptureError::Denied { message } => raise::<class::AuthorizationDenied>(
             py,
-            "AuthorizationDenied",
             e.code(),
             &e.to_string(),
             &[("message", Attr::Str(message))],
         ),
-        _ => raise(py, "CaptureError", e.code(), &e.to_string(), &[]),
+        _ => raise::<class::CaptureError>(py, e.code(), &e.to_string(), &[]),
     }
 }
 
@@ -58,72 +102,73 @@ pub fn placement(py: Python<'_>, e: &PlacementError) -> PyErr {
     match e {
         // Not a refusal of this request but of the argument: a placement name.
         PlacementError::UnknownPlacement => {
-            raise(py, "ConfigError", e.code(), &format!("placement: {e}"), &[])
+            raise::<class::ConfigError>(py, e.code(), &format!("placement: {e}"), &[])
         }
-        _ => raise(py, "PlacementError", e.code(), &e.to_string(), &[]),
+        _ => raise::<class::PlacementError>(py, e.code(), &e.to_string(), &[]),
     }
 }
 
 /// `OAuthError`, or `AuthorizationDenied` when the user refused.
 pub fn oauth(py: Python<'_>, e: &OAuthError) -> PyErr {
-    let class = match e {
-        OAuthError::Denied => "AuthorizationDenied",
-        _ => "OAuthError",
-    };
-    raise(py, class, e.code(), &e.to_string(), &[])
+    match e {
+        OAuthError::Denied => {
+            raise::<class::AuthorizationDenied>(py, e.code(), &e.to_string(), &[])
+        }
+        _ => raise::<class::OAuthError>(py, e.code(), &e.to_string(), &[]),
+    }
 }
 
 /// `TransportError(ConnectionError)` with `.kind`.
 pub fn transport(py: Python<'_>, e: &TransportError) -> PyErr {
     let attrs = [("kind", Attr::Str(e.kind().code()))];
-    raise(py, "TransportError", e.code(), &e.to_string(), &attrs)
+    raise::<class::TransportError>(py, e.code(), &e.to_string(), &attrs)
 }
 
-/// Any error of the ureq client (which is core's `ClientError`).
-pub fn client(py: Python<'_>, e: &ClientError) -> PyErr {
+/// Any error of the ureq client (which is core's `Error`).
+pub fn client(py: Python<'_>, e: &CoreError) -> PyErr {
     client_with(py, e, &e.to_string())
 }
 
 /// `e`'s exception with the message `text` (a login's, which says what the error stopped).
-fn client_with(py: Python<'_>, e: &ClientError, text: &str) -> PyErr {
+fn client_with(py: Python<'_>, e: &CoreError, text: &str) -> PyErr {
     match e {
-        ClientError::TokenRejected { reason } => {
-            let class = match reason {
-                TokenRejection::Expired => "TokenExpired",
-                _ => "TokenRevoked",
-            };
+        CoreError::TokenRejected { reason } => {
             let attrs = [("reason", Attr::Str(reason.code()))];
-            raise(py, class, e.code(), text, &attrs)
+            match reason {
+                TokenRejection::Expired => raise::<class::TokenExpired>(py, e.code(), text, &attrs),
+                _ => raise::<class::TokenRevoked>(py, e.code(), text, &attrs),
+            }
         }
-        ClientError::KeyRejected => raise(py, "KeyRejected", e.code(), text, &[]),
-        ClientError::PermissionDenied { reason } => {
+        CoreError::KeyRejected => raise::<class::KeyRejected>(py, e.code(), text, &[]),
+        CoreError::PermissionDenied { reason } => {
             let attrs = [("reason", Attr::Str(reason.code()))];
-            raise(py, "PermissionDenied", e.code(), text, &attrs)
+            raise::<class::PermissionDenied>(py, e.code(), text, &attrs)
         }
-        ClientError::RateLimited { limit, retry_after } => {
+        CoreError::RateLimited { limit, retry_after } => {
             let mut attrs = vec![("limit", Attr::Str(limit.code()))];
             if let Some(d) = retry_after {
                 attrs.push(("retry_after", Attr::Float(d.as_secs_f64())));
             }
-            raise(py, "RateLimited", e.code(), text, &attrs)
+            raise::<class::RateLimited>(py, e.code(), text, &attrs)
         }
-        ClientError::NotFound => api(py, e, text, 404),
-        ClientError::BadRequest => api(py, e, text, 400),
-        ClientError::Forbidden => api(py, e, text, 403),
-        ClientError::Server { status } | ClientError::Unexpected { status } => {
+        CoreError::NotFound => api(py, e, text, 404),
+        CoreError::BadRequest => api(py, e, text, 400),
+        CoreError::Forbidden => api(py, e, text, 403),
+        CoreError::Server { status } | CoreError::Unexpected { status } => {
             api(py, e, text, *status)
         }
-        ClientError::Decode(_) => raise(py, "ApiError", e.code(), text, &[]),
-        ClientError::Transport(t) => transport(py, t),
-        ClientError::TransportConfig { .. } => raise(py, "ConfigError", e.code(), text, &[]),
-        ClientError::Config(c) => raise(py, "ConfigError", c.code(), text, &[]),
-        ClientError::InvalidRequest { .. } => {
-            raise(py, "ConfigError", e.code(), &format!("path: {text}"), &[])
+        CoreError::Decode(_) => raise::<class::ApiError>(py, e.code(), text, &[]),
+        CoreError::Transport(t) => transport(py, t),
+        CoreError::TransportConfig { .. } => raise::<class::ConfigError>(py, e.code(), text, &[]),
+        CoreError::Config(c) => raise::<class::ConfigError>(py, c.code(), text, &[]),
+        CoreError::InvalidRequest { .. } => {
+            raise::<class::ConfigError>(py, e.code(), &format!("path: {text}"), &[])
         }
-        ClientError::Placement(p) => placement(py, p),
-        ClientError::OAuth(o) => oauth(py, o),
+        CoreError::Placement(p) => placement(py, p),
+        CoreError::OAuth(o) => oauth(py, o),
+        CoreError::Capture(c) => capture(py, c),
         // A variant added to the core later: still a trello_auth error with its code.
-        _ => raise(py, "TrelloAuthError", e.code(), text, &[]),
+        _ => raise::<class::TrelloAuthError>(py, e.code(), text, &[]),
     }
 }
 
@@ -134,24 +179,21 @@ fn client_with(py: Python<'_>, e: &ClientError, text: &str) -> PyErr {
 pub fn login(py: Python<'_>, e: &LoginFailure) -> PyErr {
     let text = e.to_string();
     match e {
-        LoginFailure::Denied { message } => raise(
+        LoginFailure::Denied { message } => raise::<class::AuthorizationDenied>(
             py,
-            "AuthorizationDenied",
             e.code(),
             &text,
             &[("message", Attr::Str(message))],
         ),
-        LoginFailure::Closed => raise(
+        LoginFailure::Closed => raise::<class::LoginClosed>(
             py,
-            "LoginClosed",
             e.code(),
             "the Trello window was closed before you chose Allow or Deny: call login() again",
             &[],
         ),
         LoginFailure::Timeout { after } => login_timeout(py, after.as_secs_f64()),
-        LoginFailure::PortBusy { port, origin } => raise(
+        LoginFailure::PortBusy { port, origin } => raise::<class::ConfigError>(
             py,
-            "ConfigError",
             e.code(),
             &format!(
                 "port {port} on 127.0.0.1 is busy: stop the program using it, or pass port=N \
@@ -163,19 +205,17 @@ pub fn login(py: Python<'_>, e: &LoginFailure) -> PyErr {
         LoginFailure::Validation(c) => client_with(py, c, &text),
         LoginFailure::Api(c) => client(py, c),
         LoginFailure::OAuth(o) => oauth(py, o),
-        LoginFailure::Config(c) => raise(py, "ConfigError", c.code(), &text, &[]),
+        LoginFailure::Config(c) => raise::<class::ConfigError>(py, c.code(), &text, &[]),
         LoginFailure::Store(s) => store(py, s),
-        LoginFailure::MissingSecret => raise(
+        LoginFailure::MissingSecret => raise::<class::ConfigError>(
             py,
-            "ConfigError",
             e.code(),
             "mode='oauth1' needs the app secret: set TRELLO_APP_SECRET in the environment \
              (it is never an argument)",
             &[],
         ),
-        LoginFailure::NotLoggedIn { profile } => raise(
+        LoginFailure::NotLoggedIn { profile } => raise::<class::LoginError>(
             py,
-            "LoginError",
             e.code(),
             &format!(
                 "nothing is stored for profile {profile:?}: log in first with \
@@ -185,15 +225,14 @@ pub fn login(py: Python<'_>, e: &LoginFailure) -> PyErr {
         ),
         // Cancelled (without a pending exception), Listen, Delivery, Runtime, Prompt, and
         // variants added later.
-        _ => raise(py, "LoginError", e.code(), &text, &[]),
+        _ => raise::<class::LoginError>(py, e.code(), &text, &[]),
     }
 }
 
 /// `LoginTimeout(LoginError, TimeoutError)`: no answer within `seconds`.
 pub fn login_timeout(py: Python<'_>, seconds: f64) -> PyErr {
-    raise(
+    raise::<class::LoginTimeout>(
         py,
-        "LoginTimeout",
         "timeout",
         &format!(
             "no answer from the browser within {seconds} s: nothing was stored; call login() \
@@ -206,23 +245,25 @@ pub fn login_timeout(py: Python<'_>, seconds: f64) -> PyErr {
 /// A credential store failure: `ConfigError` for a bad `store=` or profile name, else
 /// `LoginError` with the store's code.
 pub fn store(py: Python<'_>, e: &StoreError) -> PyErr {
-    let (class, text) = match e {
-        StoreError::UnknownStore { .. } => ("ConfigError", format!("store: {e}")),
-        StoreError::InvalidProfile { .. } => ("ConfigError", format!("profile: {e}")),
+    match e {
+        StoreError::UnknownStore { .. } => {
+            raise::<class::ConfigError>(py, e.code(), &format!("store: {e}"), &[])
+        }
+        StoreError::InvalidProfile { .. } => {
+            raise::<class::ConfigError>(py, e.code(), &format!("profile: {e}"), &[])
+        }
         // The store's messages name the CLI's flag; a Python caller passes an argument.
-        _ => (
-            "LoginError",
-            e.to_string().replace("`--store file`", "store=\"file\""),
-        ),
-    };
-    raise(py, class, e.code(), &text, &[])
+        _ => {
+            let text = e.to_string().replace("`--store file`", "store=\"file\"");
+            raise::<class::LoginError>(py, e.code(), &text, &[])
+        }
+    }
 }
 
 /// `ApiError` with code `decode`: a success whose body is not JSON.
 pub fn not_json(py: Python<'_>) -> PyErr {
-    raise(
+    raise::<class::ApiError>(
         py,
-        "ApiError",
         "decode",
         "the response body is not JSON: use a route that answers JSON",
         &[],
@@ -230,14 +271,8 @@ pub fn not_json(py: Python<'_>) -> PyErr {
 }
 
 /// `ApiError` with the HTTP status.
-fn api(py: Python<'_>, e: &ClientError, text: &str, status: u16) -> PyErr {
-    raise(
-        py,
-        "ApiError",
-        e.code(),
-        text,
-        &[("status", Attr::Int(status))],
-    )
+fn api(py: Python<'_>, e: &CoreError, text: &str, status: u16) -> PyErr {
+    raise::<class::ApiError>(py, e.code(), text, &[("status", Attr::Int(status))])
 }
 
 /// An extra attribute of an exception.
@@ -247,32 +282,25 @@ enum Attr<'a> {
     Float(f64),
 }
 
-/// An exception of class `class` (a name in `trello_auth.errors`) with `message`, `.code` and
-/// extra attributes.
-fn raise(
+/// An exception of class `E` (one of [`class`]) with `message`, `.code` and extra attributes.
+fn raise<E: PyTypeInfo>(
     py: Python<'_>,
-    class: &str,
     code: &str,
     message: &str,
     attrs: &[(&str, Attr<'_>)],
 ) -> PyErr {
-    // Only fails if trello_auth.errors cannot be imported (a broken install): still an error.
-    build(py, class, code, message, attrs).unwrap_or_else(|import_failure| import_failure)
+    // Only fails if the class's constructor or setattr raises (a broken install): still an
+    // error, that one.
+    build(&E::type_object(py), code, message, attrs).unwrap_or_else(|failure| failure)
 }
 
 fn build(
-    py: Python<'_>,
-    class: &str,
+    class: &Bound<'_, PyType>,
     code: &str,
     message: &str,
     attrs: &[(&str, Attr<'_>)],
 ) -> PyResult<PyErr> {
-    let module = ERRORS
-        .get_or_try_init(py, || {
-            PyModule::import(py, "trello_auth.errors").map(Bound::unbind)
-        })?
-        .bind(py);
-    let instance = module.getattr(class)?.call1((message,))?;
+    let instance = class.call1((message,))?;
     instance.setattr("code", code)?;
     for (name, value) in attrs {
         match value {

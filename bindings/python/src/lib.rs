@@ -3,7 +3,7 @@
 //! `trello-auth-login` (the login on the user's machine and the credential store),
 //! `trello-auth-cli` (the `trello-auth` console script) and `trello-auth-sandbox` (the
 //! in-process test server). The Python package (`python/trello_auth/`) re-exports these names
-//! as the Python contract of the repository's `docs/architecture.md`.
+//! as the Python contract of the repository's `ARCHITECTURE.md`.
 //!
 //! Nothing here may panic into Python: inputs are validated, every error is mapped by
 //! the `errors` module, and blocking I/O runs with the GIL released.
@@ -24,6 +24,7 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _trello_auth(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::check_classes(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(auth::authorize_url, m)?)?;
     m.add_function(wrap_pyfunction!(auth::parse_fragment, m)?)?;

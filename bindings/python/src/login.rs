@@ -166,7 +166,7 @@ pub fn login(
     }
     let choice = store_choice(py, store)?;
     // Checked now, not after the user has answered in the browser.
-    trello_auth_login::store::validate_profile(profile).map_err(|e| errors::store(py, &e))?;
+    trello_auth_login::validate_profile(profile).map_err(|e| errors::store(py, &e))?;
     let mut login = Login::new(key)
         .mode(mode)
         .scopes(scopes)

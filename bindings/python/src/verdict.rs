@@ -2,7 +2,7 @@
 //! VECTORS.md's names out. A verdict is not an error.
 
 use pyo3::prelude::*;
-use trello_auth_core::classify::Verdict as CoreVerdict;
+use trello_auth_core::Verdict as CoreVerdict;
 
 use crate::convert::{bytes_arg, headers_arg};
 use crate::errors;

@@ -5,6 +5,8 @@ what SPEC says."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -47,6 +49,28 @@ def test_the_exception_tree(error: type[Exception], bases: tuple[type[Exception]
         assert issubclass(error, base), f"{error.__name__} is not a {base.__name__}"
     e = error("message")
     assert str(e) == "message" and isinstance(e.code, str)  # type: ignore[attr-defined]
+
+
+def test_the_native_module_checks_the_exception_classes_on_import() -> None:
+    # The native module names each class it raises as a Rust type (a misspelt one does not
+    # compile) and checks them all on import: an errors.py without one is an ImportError there,
+    # not a crash on the first error raised.
+    code = """if True:
+        import importlib.util, sys, types
+        spec = importlib.util.find_spec("trello_auth")
+        package = types.ModuleType("trello_auth")
+        package.__path__ = list(spec.submodule_search_locations)
+        errors = types.ModuleType("trello_auth.errors")
+        errors.TrelloAuthError = type("TrelloAuthError", (Exception,), {})
+        errors.TokenRevoked = "not a class"
+        sys.modules.update({"trello_auth": package, "trello_auth.errors": errors})
+        try:
+            import trello_auth._trello_auth
+        except ImportError as e:
+            print(e)
+        """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.startswith("trello_auth.errors defines no exception class TokenRevoked"), done
 
 
 def test_a_deny_is_not_malformed_input() -> None:

@@ -92,7 +92,7 @@ def test_fragment_login_in_chromium(browser: webdriver.Chrome, sb: Sandbox, port
     assert result.scopes == ("read", "write")
     assert result.store == "file"
     assert "#token=" not in browser.current_url
-    client = ta.Client(sb.app_key, ta.load_credentials().token, base_url=sb.api_base,
+    client = ta.Client(sb.app_key, ta.load_credentials().token, api_base=sb.api_base,
                        ca_file=sb.ca_file)
     assert client.me()["username"] == sb.member["username"]
 

@@ -35,7 +35,7 @@ def test_display_mode_allow_shows_a_token_the_api_accepts(
         scope=("read", "write"),
         expiration="1day",
         name="Browser Test",
-        base_url=sb.auth_base,
+        auth_base=sb.auth_base,
     )
     browser.get(url)
     wait = WebDriverWait(browser, TIMEOUT)
@@ -43,5 +43,5 @@ def test_display_mode_allow_shows_a_token_the_api_accepts(
     pre = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "pre")))
     token = ta.parse_pasted_token(pre.text)
 
-    client = ta.Client(sb.app_key, token, base_url=sb.api_base, ca_file=sb.ca_file)
+    client = ta.Client(sb.app_key, token, api_base=sb.api_base, ca_file=sb.ca_file)
     assert client.me()["id"] == sb.member["id"]

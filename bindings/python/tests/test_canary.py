@@ -95,9 +95,9 @@ def test_failures_never_show_secrets() -> None:
                                consumer_secret=APP_SECRET, token=TOKEN, nonce="n", timestamp=1),
         lambda: ta.oauth1.sign("GET", "https://x.example/", consumer_key=KEY, consumer_secret=APP_SECRET,
                                token=TOKEN + " x", nonce="n", timestamp=1),
-        lambda: ta.Client(KEY, TOKEN, base_url=f"http://{TOKEN}.example"),
+        lambda: ta.Client(KEY, TOKEN, api_base=f"http://{TOKEN}.example"),
         lambda: ta.Client(KEY, TOKEN, app_secret=KEY),
-        lambda: ta.Client(KEY, TOKEN, base_url="http://127.0.0.1:9", max_retries=0).get(f"/1/x?token={TOKEN}"),
+        lambda: ta.Client(KEY, TOKEN, api_base="http://127.0.0.1:9", max_retries=0).get(f"/1/x?token={TOKEN}"),
         lambda: ta.Client(KEY, TOKEN).get(f"x{TOKEN}"),
     ]
     for call in failures:
@@ -116,7 +116,7 @@ def test_client_failures_against_the_sandbox_never_show_secrets() -> None:
         saved = SECRETS
         SECRETS = saved + (sb.token, sb.app_secret)
         try:
-            client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base, backoff=0.01)
+            client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base, backoff=0.01)
             assert_clean(client)
             assert_clean(sb)
             sb.inject_fault("/1/members/me", count=10, status=503)

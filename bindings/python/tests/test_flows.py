@@ -20,7 +20,7 @@ RETURN_URL = "http://localhost:8080/cb"
 
 
 def client_for(sb: Sandbox, token: str, **kw: object) -> ta.Client:
-    return ta.Client(sb.app_key, token, base_url=sb.api_base, **kw)  # type: ignore[arg-type]
+    return ta.Client(sb.app_key, token, api_base=sb.api_base, **kw)  # type: ignore[arg-type]
 
 
 def test_fragment_flow_from_consent_to_revocation(sandbox: Sandbox) -> None:
@@ -33,7 +33,7 @@ def test_fragment_flow_from_consent_to_revocation(sandbox: Sandbox) -> None:
         name="Python test",
         callback_method="fragment",
         return_url=RETURN_URL,
-        base_url=sb.auth_base,
+        auth_base=sb.auth_base,
     )
     answer = click(url, "Allow")
     assert answer.status == 302 and answer.location is not None
@@ -60,7 +60,7 @@ def test_fragment_flow_from_consent_to_revocation(sandbox: Sandbox) -> None:
 
 def test_deny_is_its_own_error(shared_sandbox: Sandbox) -> None:
     sb = shared_sandbox
-    url = ta.authorize_url(sb.app_key, callback_method="fragment", return_url=RETURN_URL, base_url=sb.auth_base)
+    url = ta.authorize_url(sb.app_key, callback_method="fragment", return_url=RETURN_URL, auth_base=sb.auth_base)
     answer = click(url, "Deny")
     assert answer.location is not None
     with pytest.raises(ta.AuthorizationDenied) as denied:
@@ -72,7 +72,7 @@ def test_deny_is_its_own_error(shared_sandbox: Sandbox) -> None:
 
 def test_display_delivery_and_a_pasted_token(shared_sandbox: Sandbox) -> None:
     sb = shared_sandbox
-    page = click(ta.authorize_url(sb.app_key, base_url=sb.auth_base), "Allow")
+    page = click(ta.authorize_url(sb.app_key, auth_base=sb.auth_base), "Allow")
     shown = page.pre()
     assert shown is not None
     token = ta.parse_pasted_token(f"  {shown}\n")
@@ -85,7 +85,7 @@ def test_display_delivery_and_a_pasted_token(shared_sandbox: Sandbox) -> None:
 def test_post_message_delivery(shared_sandbox: Sandbox) -> None:
     sb = shared_sandbox
     url = ta.authorize_url(
-        sb.app_key, callback_method="postMessage", return_url=RETURN_URL, base_url=sb.auth_base
+        sb.app_key, callback_method="postMessage", return_url=RETURN_URL, auth_base=sb.auth_base
     )
     page = click(url, "Allow").page
     found = re.search(r"window\.opener\.postMessage\((.*), (\".*\")\);", page)
@@ -195,7 +195,7 @@ def test_a_dropped_connection_is_a_transport_error(shared_sandbox: Sandbox) -> N
     assert isinstance(broken.value, ConnectionError)
     assert broken.value.code == "transport" and broken.value.kind in ("io", "protocol")
     sb.clear_faults()
-    refused = ta.Client(sb.app_key, sb.token, base_url="http://127.0.0.1:9", max_retries=0)
+    refused = ta.Client(sb.app_key, sb.token, api_base="http://127.0.0.1:9", max_retries=0)
     with pytest.raises(ta.TransportError) as nobody:
         refused.me()
     assert nobody.value.kind == "connect"
@@ -254,7 +254,7 @@ def test_trello_answers_become_typed_errors(shared_sandbox: Sandbox) -> None:
         client.get(f"/1/cards/{f['card_id']}/attachments/{f['attachment_id']}/download/{f['attachment_name']}")
     assert (moved.value.code, moved.value.status) == ("unexpected", 302)
     with pytest.raises(ta.KeyRejected) as key:
-        ta.Client("0" * 32, sb.token, base_url=sb.api_base).me()
+        ta.Client("0" * 32, sb.token, api_base=sb.api_base).me()
     assert isinstance(key.value, PermissionError)
     reader = client_for(sb, sb.mint_token(scope="read"))
     with pytest.raises(ta.PermissionDenied) as denied:
@@ -264,8 +264,8 @@ def test_trello_answers_become_typed_errors(shared_sandbox: Sandbox) -> None:
 
 def test_client_arguments_are_checked() -> None:
     key, token = "0123456789abcdef0123456789abcdef", "f" * 64
-    with pytest.raises(ta.ConfigError, match="^base_url: ") as insecure:
-        ta.Client(key, token, base_url="http://api.trello.com")
+    with pytest.raises(ta.ConfigError, match="^api_base: ") as insecure:
+        ta.Client(key, token, api_base="http://api.trello.com")
     assert insecure.value.code == "insecure_scheme"
     with pytest.raises(ta.ConfigError, match="^placement: "):
         ta.Client(key, token, placement="cookie")
@@ -279,7 +279,7 @@ def test_client_arguments_are_checked() -> None:
     with pytest.raises(ta.ConfigError) as not_pem:
         ta.Client(key, token, ca_file=__file__)
     assert not_pem.value.code == "transport_config"
-    client = ta.Client(key, token, base_url="http://127.0.0.1:9")
+    client = ta.Client(key, token, api_base="http://127.0.0.1:9")
     with pytest.raises(ta.ConfigError, match="^path: "):
         client.get("members/me")
     with pytest.raises(ta.ConfigError, match="^path: "):
@@ -288,7 +288,7 @@ def test_client_arguments_are_checked() -> None:
         client.get("/1/members/me", params={"fields": object()})  # type: ignore[dict-item]
     with pytest.raises(TypeError, match="^json: "):
         client.post("/1/cards", {"a": {1, 2}})
-    assert repr(client) == "Client(base_url='http://127.0.0.1:9', auth='header')"
+    assert repr(client) == "Client(api_base='http://127.0.0.1:9', auth='header')"
 
 
 def test_params_are_encoded(shared_sandbox: Sandbox) -> None:

@@ -94,7 +94,7 @@ def test_login_stores_credentials_that_work(sb: Sandbox, port: int, store_dir: P
     # Stored: load_credentials gives them back, and the client accepts them.
     loaded = ta.load_credentials()
     assert (loaded.key, loaded.token, loaded.api_base) == (creds.key, creds.token, sb.api_base)
-    client = ta.Client(loaded.key, loaded.token, base_url=loaded.api_base, ca_file=sb.ca_file)
+    client = ta.Client(loaded.key, loaded.token, api_base=loaded.api_base, ca_file=sb.ca_file)
     assert client.me()["id"] == sb.member["id"]
 
     # The token is in credentials.toml (0600, in a 0700 folder), never in config.toml.
@@ -113,7 +113,7 @@ def test_a_second_login_revokes_the_token_it_replaces(sb: Sandbox, port: int, st
     assert second.previous == "revoked"
     assert ta.load_credentials().token == second.credentials.token
     with pytest.raises(ta.TokenRevoked):
-        ta.Client(sb.app_key, first.credentials.token, base_url=sb.api_base, ca_file=sb.ca_file).me()
+        ta.Client(sb.app_key, first.credentials.token, api_base=sb.api_base, ca_file=sb.ca_file).me()
     # Profiles are separate.
     other = login(sb, port, Browser(sb.ca_file), profile="work")
     assert other.previous == "none" and ta.load_credentials("work").token == other.credentials.token
@@ -240,7 +240,7 @@ def test_a_key_that_is_not_a_key_is_refused(store_dir: Path) -> None:
 
 def test_logout_revokes_then_forgets(sb: Sandbox, port: int, store_dir: Path) -> None:
     token = login(sb, port, Browser(sb.ca_file)).credentials.token
-    client = ta.Client(sb.app_key, token, base_url=sb.api_base, ca_file=sb.ca_file)
+    client = ta.Client(sb.app_key, token, api_base=sb.api_base, ca_file=sb.ca_file)
     assert client.me()["id"] == sb.member["id"]
 
     ta.logout(ca_file=sb.ca_file)
@@ -263,7 +263,7 @@ def test_logout_local_only_forgets_without_revoking(sb: Sandbox, port: int, stor
     ta.logout("ci", local_only=True)
     with pytest.raises(ta.LoginError):
         ta.load_credentials("ci")
-    assert ta.Client(sb.app_key, token, base_url=sb.api_base, ca_file=sb.ca_file).me()
+    assert ta.Client(sb.app_key, token, api_base=sb.api_base, ca_file=sb.ca_file).me()
 
 
 def test_a_failed_revoke_keeps_the_token(sb: Sandbox, port: int, store_dir: Path) -> None:

@@ -168,7 +168,7 @@ def test_three_legged_flow_with_a_pin(shared_sandbox: Sandbox) -> None:
     access = flow.finish(pin.strip())
     assert "[redacted]" in repr(access) and access.token not in repr(access)
     client = ta.Client(
-        sb.app_key, access.token, app_secret=sb.app_secret, token_secret=access.token_secret, base_url=sb.api_base
+        sb.app_key, access.token, app_secret=sb.app_secret, token_secret=access.token_secret, api_base=sb.api_base
     )
     assert client.me()["id"] == sb.member["id"]
     assert "oauth1" in repr(client)
@@ -185,7 +185,7 @@ def test_three_legged_flow_with_a_callback() -> None:
         assert answer.location.startswith("http://localhost:8080/cb?")
         access = flow.finish(answer.location)
         client = ta.Client(
-            sb.app_key, access.token, app_secret=sb.app_secret, token_secret=access.token_secret, base_url=sb.api_base
+            sb.app_key, access.token, app_secret=sb.app_secret, token_secret=access.token_secret, api_base=sb.api_base
         )
         assert client.me()["username"] == sb.member["username"]
 

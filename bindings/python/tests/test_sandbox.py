@@ -23,7 +23,7 @@ def test_the_context_manager_stops_the_server_and_removes_the_ca_file() -> None:
     assert not os.path.exists(ca_file)
     sb.close()  # idempotent
     with pytest.raises(ta.TransportError):
-        ta.Client(sb.app_key, sb.token, base_url=sb.api_base, max_retries=0).me()
+        ta.Client(sb.app_key, sb.token, api_base=sb.api_base, max_retries=0).me()
     with Sandbox() as plain:
         assert plain.ca_file is None and plain.ca_pem is None
         assert plain.api_base.startswith("http://127.0.0.1:")
@@ -32,11 +32,11 @@ def test_the_context_manager_stops_the_server_and_removes_the_ca_file() -> None:
 def test_allowed_origins_replace_the_default_apps() -> None:
     with Sandbox(allowed_origins=["https://app.example"]) as sb:
         url = ta.authorize_url(
-            sb.app_key, callback_method="fragment", return_url="https://app.example/cb", base_url=sb.auth_base
+            sb.app_key, callback_method="fragment", return_url="https://app.example/cb", auth_base=sb.auth_base
         )
         answer = click(url, "Allow")
         assert answer.location is not None and answer.location.startswith("https://app.example/cb#token=")
-        assert ta.Client(sb.app_key, ta.parse_fragment(answer.location), base_url=sb.api_base).me()
+        assert ta.Client(sb.app_key, ta.parse_fragment(answer.location), api_base=sb.api_base).me()
 
 
 def test_admin_helpers(sandbox: Sandbox) -> None:
@@ -47,7 +47,7 @@ def test_admin_helpers(sandbox: Sandbox) -> None:
     token = sb.mint_token(scope="read", expires_in=5)
     assert sb.revoke_token(token) and not sb.revoke_token("f" * 64)
     with pytest.raises(ta.TokenRevoked):
-        ta.Client(sb.app_key, token, base_url=sb.api_base).me()
+        ta.Client(sb.app_key, token, api_base=sb.api_base).me()
     assert set(sb.fixtures) == {"board_id", "list_id", "card_id", "attachment_id", "attachment_name"}
     assert set(sb.member) == {"id", "username", "full_name"}
     assert sb.app_name
@@ -87,7 +87,7 @@ def test_exceptions_pickle_with_their_code() -> None:
     import pickle
 
     with Sandbox() as sb:
-        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base)
+        client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base)
         client.revoke()
         with pytest.raises(ta.TokenRevoked) as revoked:
             client.me()

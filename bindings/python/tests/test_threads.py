@@ -13,7 +13,7 @@ from trello_auth.sandbox import Sandbox
 
 def test_one_client_used_from_8_threads() -> None:
     with Sandbox() as sb:
-        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base)
+        client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base)
         creds = ta.Credentials(sb.app_key, sb.token, api_base=sb.api_base)
         barrier = threading.Barrier(8)
 
@@ -36,7 +36,7 @@ def test_calls_release_the_gil_while_they_wait() -> None:
     # is released while each waits.
     with Sandbox() as sb:
         sb.inject_fault("/1/members/me", count=4, latency=0.3)
-        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base)
+        client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base)
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=4) as pool:
             ids = list(pool.map(lambda _: client.me()["id"], range(4)))
@@ -48,7 +48,7 @@ def test_calls_release_the_gil_while_they_wait() -> None:
 def test_python_threads_run_during_a_call() -> None:
     with Sandbox() as sb:
         sb.inject_fault("/1/members/me", count=1, latency=0.3)
-        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base)
+        client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base)
         ticks = 0
         done = threading.Event()
 

@@ -141,7 +141,9 @@ def authorize(case: dict[str, Any]) -> None:
         fields(expect, "expect", ("error",))
     else:
         fields(expect, "expect", ("url_base", "params"))
-    kwargs: dict[str, Any] = {k: i.get(k) for k in ("scope", "name", "callback_method", "return_url", "base_url")}
+    kwargs: dict[str, Any] = {k: i.get(k) for k in ("scope", "name", "callback_method", "return_url")}
+    # The vectors' `base_url` is the authorize origin: Python's `auth_base`.
+    kwargs["auth_base"] = i.get("base_url")
     if "expiration" in i and i["expiration"] is not None:
         kwargs["expiration"] = i["expiration"]
     try:

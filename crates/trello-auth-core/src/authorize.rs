@@ -26,7 +26,7 @@ use std::str::FromStr;
 
 use url::{form_urlencoded, Url};
 
-use crate::error::{echo, ConfigError};
+use crate::config::{echo, ConfigError};
 use crate::origin::Origin;
 
 mod delivery;

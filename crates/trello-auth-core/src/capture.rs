@@ -30,9 +30,10 @@ use serde_json::Value;
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::error::ConfigError;
+use crate::config::ConfigError;
 use crate::origin::{Origin, TRELLO_AUTH};
-use crate::secret::{is_hex, is_visible_ascii, Token};
+use crate::secret::Token;
+use crate::shape::{is_hex, is_visible_ascii};
 
 /// Deny messages and origins are kept to this many characters in errors.
 const MAX_MESSAGE_CHARS: usize = 200;

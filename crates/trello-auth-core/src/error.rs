@@ -1,161 +1,180 @@
-//! [`ConfigError`], for values a program configures (keys, secrets, scopes, URLs), and the
-//! crate-root [`Error`] that every error of this crate converts into.
+//! [`Error`], the one error type of this crate: each module's own error ([`ConfigError`],
+//! [`PlacementError`], [`CaptureError`], [`OAuthError`], [`TransportError`], [`DecodeError`])
+//! converts into it, and Trello's refusals (SPEC S4) become its first variants.
 //!
-//! Every error has a stable `code()`: the names of VECTORS.md, also used by the Python binding.
-//! No message ever contains a secret; messages about a rejected value describe its shape.
+//! Every error has a stable `code()`, the names of the conformance vectors, also used by the
+//! Python binding. No message ever contains a secret, a URL, a header value or a body.
+
+use std::time::Duration;
 
 use crate::capture::CaptureError;
+use crate::classify::{PermissionReason, RateLimitKind, TokenRejection, Verdict};
+use crate::config::ConfigError;
 use crate::credentials::PlacementError;
 use crate::oauth1::OAuthError;
-use crate::secret::Shape;
 use crate::token::DecodeError;
 use crate::transport::TransportError;
 
-/// A configured value is invalid. Fix the configuration; retrying cannot help.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The API key is not 32 hex characters (SPEC S2).
-    #[error("invalid API key: expected 32 hex characters, found {found}; copy the key from https://trello.com/power-ups/admin")]
-    InvalidKey {
-        /// What was given instead.
-        found: Shape,
-    },
-    /// A 32-hex API key was given where the token belongs (SPEC S2).
-    #[error("the token looks like an API key (32 hex characters): pass the user token, which the authorize flow returns, not the key")]
-    KeyAsToken,
-    /// The token is empty or has a character outside visible ASCII (SPEC S2).
-    #[error("invalid token: expected visible ASCII without spaces, found {found}")]
-    InvalidToken {
-        /// What was given instead.
-        found: Shape,
-    },
-    /// A 32-hex API key was given where the app secret belongs.
-    #[error("the app secret looks like an API key (32 hex characters): pass the secret shown below the key")]
-    KeyAsSecret,
-    /// The app secret is empty.
-    #[error("invalid app secret: found {found}")]
-    InvalidSecret {
-        /// What was given instead.
-        found: Shape,
-    },
-    /// The key and the token are the same value.
-    #[error("the token is the API key: pass the user token instead")]
-    TokenIsKey,
-    /// No scope was requested (SPEC S1.2).
-    #[error("empty scope: request at least one of read, write, account")]
-    EmptyScope,
-    /// A scope other than `read`, `write`, `account` (SPEC S1.2).
-    #[error("unknown scope {scope:?}: expected read, write or account")]
-    UnknownScope {
-        /// The scope given (truncated to 40 characters).
-        scope: String,
-    },
-    /// An expiration other than `1hour`, `1day`, `30days`, `never` (SPEC S1.2).
-    #[error("unknown expiration {expiration:?}: expected 1hour, 1day, 30days or never")]
-    UnknownExpiration {
-        /// The expiration given (truncated to 40 characters).
-        expiration: String,
-    },
-    /// A callback method other than `fragment` or `postMessage` (SPEC S1.2).
-    #[error("unknown callback_method {method:?}: expected fragment or postMessage")]
-    UnknownCallbackMethod {
-        /// The method given (truncated to 40 characters).
-        method: String,
-    },
-    /// `callback_method` without `return_url` or the reverse (SPEC S1.2).
-    #[error("callback_method and return_url go together: give both or neither")]
-    UnpairedCallback,
-    /// The return URL is not an absolute http(s) URL without fragment (SPEC S1.2).
-    #[error("invalid return_url: {reason}")]
-    InvalidReturnUrl {
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// The return URL is plain `http://` to a non-loopback host (SPEC S3.4, S7).
-    #[error("insecure return_url: plain http is allowed only to localhost, 127.0.0.0/8 or [::1]; use https")]
-    InsecureReturnUrl,
-    /// A base URL is not an origin (SPEC S1.1).
-    #[error("invalid base URL: {reason}")]
-    InvalidBaseUrl {
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// The login listener's port is 0: it must be a fixed port, the one registered in the
-    /// key's allowed origins (SPEC S7).
-    #[error("invalid port 0: give the fixed port whose origin http://127.0.0.1:PORT is registered for the key")]
-    InvalidPort,
-    /// A base URL is plain `http://` to a non-loopback host (SPEC S3.4).
-    #[error("insecure base URL: plain http is allowed only to localhost, 127.0.0.0/8 or [::1]; use https")]
-    InsecureBaseUrl,
-}
-
-impl ConfigError {
-    /// The stable name of this error (VECTORS.md).
-    pub fn code(&self) -> &'static str {
-        match self {
-            ConfigError::InvalidKey { .. } => "invalid_key",
-            ConfigError::KeyAsToken => "key_as_token",
-            ConfigError::InvalidToken { .. } => "invalid_token",
-            ConfigError::KeyAsSecret => "key_as_secret",
-            ConfigError::InvalidSecret { .. } => "invalid_secret",
-            ConfigError::TokenIsKey => "token_is_key",
-            ConfigError::EmptyScope => "empty_scope",
-            ConfigError::UnknownScope { .. } => "unknown_scope",
-            ConfigError::UnknownExpiration { .. } => "unknown_expiration",
-            ConfigError::UnknownCallbackMethod { .. } => "unknown_callback_method",
-            ConfigError::UnpairedCallback => "unpaired_callback",
-            ConfigError::InvalidReturnUrl { .. } => "invalid_return_url",
-            ConfigError::InsecureReturnUrl => "insecure_return_url",
-            ConfigError::InvalidBaseUrl { .. } => "invalid_base_url",
-            ConfigError::InsecureBaseUrl => "insecure_scheme",
-            ConfigError::InvalidPort => "invalid_port",
-        }
-    }
-}
-
-/// Truncates a user-supplied, non-secret value for inclusion in an error message.
-pub(crate) fn echo(s: &str) -> String {
-    s.chars().take(40).collect()
-}
-
-/// Any error of this crate.
+/// The one error type of this crate: every fallible step converts into it, and it is what a
+/// transport client's call returns (`trello-auth-hyper` and `trello-auth-ureq` re-export it
+/// as their `Error`).
+///
+/// The first variants are Trello's answers (SPEC S4) after the retries the policy allows;
+/// the others are failures on this side.
+///
+/// # Security
+/// No variant holds a URL, a header value, a body or a secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// See [`ConfigError`].
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// See [`PlacementError`].
-    #[error(transparent)]
-    Placement(#[from] PlacementError),
-    /// See [`CaptureError`].
-    #[error(transparent)]
-    Capture(#[from] CaptureError),
-    /// See [`OAuthError`].
-    #[error(transparent)]
-    OAuth(#[from] OAuthError),
-    /// See [`TransportError`].
+    /// 401 `invalid token` or `expired token` (SPEC S4.1): the token is dead. Send the user
+    /// through the authorize flow again; resending with this token cannot work.
+    #[error("{}", match reason {
+        TokenRejection::Expired => "token expired: re-authorize",
+        _ => "token revoked: re-authorize",
+    })]
+    TokenRejected {
+        /// Why the token was refused.
+        reason: TokenRejection,
+    },
+    /// 401 `invalid key` (SPEC S4.1): the API key is missing or wrong. Fix the configuration.
+    #[error("API key rejected: fix the configured key; retrying cannot help")]
+    KeyRejected,
+    /// Another 401 (SPEC S4.1): the credentials do not grant this call. Fix the scope or the
+    /// placement, or re-authorize with a wider scope.
+    #[error("permission denied ({}): check the token's scope and the credentials' placement", reason.code())]
+    PermissionDenied {
+        /// Which 401 Trello sent.
+        reason: PermissionReason,
+    },
+    /// 429 (SPEC S4.3), still after the allowed retries, or with a `Retry-After` longer than
+    /// the policy waits. Slow down and try later.
+    #[error("rate limited ({} budget): slow down and retry later", limit.code())]
+    RateLimited {
+        /// Which budget was spent.
+        limit: RateLimitKind,
+        /// The server's last `Retry-After` hint.
+        retry_after: Option<Duration>,
+    },
+    /// 404 (SPEC S4.2): no such resource, or the credentials cannot see it. Check the id.
+    #[error("not found: check the id and that the credentials can see it")]
+    NotFound,
+    /// 400 or 422 (SPEC S4.2): a malformed id or value. Fix the request.
+    #[error("bad request: a malformed id or value; fix the request")]
+    BadRequest,
+    /// 403 (SPEC S3.4): typically a GET that carried a body. Fix the request.
+    #[error("forbidden: the request was refused (a GET with a body?); fix the request")]
+    Forbidden,
+    /// A 5xx (SPEC S4.2) after the allowed retries (a non-idempotent request is not retried,
+    /// since the server may have acted). Retry later.
+    #[error("server error {status}: Trello is failing; retry later")]
+    Server {
+        /// The status code.
+        status: u16,
+    },
+    /// Any other status, such as a redirect where a JSON answer was expected. Treat it as a
+    /// failure; use the client's `execute` to see redirects.
+    #[error("unexpected response status {status}")]
+    Unexpected {
+        /// The status code.
+        status: u16,
+    },
+    /// The request could not be sent or the response not received (after the retries the
+    /// policy allows). Check connectivity; retrying later may help.
     #[error(transparent)]
     Transport(#[from] TransportError),
-    /// See [`DecodeError`].
+    /// The transport's own configuration is invalid (a root certificate that is not PEM, no
+    /// trusted root). Fix the configuration.
+    #[error("invalid transport configuration: {reason}")]
+    TransportConfig {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A configured value (key, token, base URL) is invalid. Fix the configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The request path is not a valid absolute path. Fix the path.
+    #[error("invalid request: {reason}")]
+    InvalidRequest {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The credentials could not be placed on the request (SPEC S3). Fix the request.
+    #[error(transparent)]
+    Placement(#[from] PlacementError),
+    /// A successful response's body did not decode as the expected type. Report it, or ask for
+    /// bytes or `serde_json::Value` instead.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// An OAuth 1.0a step failed: signing, a refused or malformed step answer, a callback that
+    /// does not match or was denied (SPEC S6). The variant says what to do.
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    /// No token could be read from a redirect, a message or a paste, or the user denied
+    /// access (SPEC S1.3, S1.4). The variant says what to do.
+    #[error(transparent)]
+    Capture(#[from] CaptureError),
 }
 
 impl Error {
-    /// The stable name of the underlying error (VECTORS.md).
+    /// The error for a verdict that is not a success, `None` for [`Verdict::Success`].
+    ///
+    /// ```
+    /// use trello_auth_core::Error;
+    /// use trello_auth_core::Verdict;
+    /// let err = Error::from_verdict(&Verdict::NotFound).unwrap();
+    /// assert_eq!(err.code(), "not_found");
+    /// assert!(Error::from_verdict(&Verdict::Success).is_none());
+    /// ```
+    pub fn from_verdict(verdict: &Verdict) -> Option<Self> {
+        Some(match *verdict {
+            Verdict::Success => return None,
+            Verdict::TokenRejected { reason } => Error::TokenRejected { reason },
+            Verdict::KeyRejected => Error::KeyRejected,
+            Verdict::PermissionDenied { reason } => Error::PermissionDenied { reason },
+            Verdict::RateLimited { limit, retry_after } => {
+                Error::RateLimited { limit, retry_after }
+            }
+            Verdict::NotFound => Error::NotFound,
+            Verdict::BadRequest => Error::BadRequest,
+            Verdict::Forbidden => Error::Forbidden,
+            Verdict::ServerError { status, .. } => Error::Server { status },
+            Verdict::Unexpected { status } => Error::Unexpected { status },
+        })
+    }
+
+    /// The stable name of this error: the verdict's name (VECTORS.md) for Trello's answers
+    /// (`server_error` for [`Error::Server`]), else the underlying error's code.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Config(e) => e.code(),
-            Error::Placement(e) => e.code(),
-            Error::Capture(e) => e.code(),
-            Error::OAuth(e) => e.code(),
+            Error::TokenRejected { .. } => "token_rejected",
+            Error::KeyRejected => "key_rejected",
+            Error::PermissionDenied { .. } => "permission_denied",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::NotFound => "not_found",
+            Error::BadRequest => "bad_request",
+            Error::Forbidden => "forbidden",
+            Error::Server { .. } => "server_error",
+            Error::Unexpected { .. } => "unexpected",
             Error::Transport(e) => e.code(),
+            Error::TransportConfig { .. } => "transport_config",
+            Error::Config(e) => e.code(),
+            Error::InvalidRequest { .. } => "invalid_request",
+            Error::Placement(e) => e.code(),
             Error::Decode(e) => e.code(),
+            Error::OAuth(e) => e.code(),
+            Error::Capture(e) => e.code(),
         }
+    }
+
+    /// `true` for [`Error::TokenRejected`]: the app must re-authorize its user.
+    pub fn is_token_rejected(&self) -> bool {
+        matches!(self, Error::TokenRejected { .. })
     }
 }
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests;

@@ -30,37 +30,51 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod authorize;
-pub mod capture;
-pub mod classify;
+mod authorize;
+mod capture;
+mod classify;
 pub mod client;
-pub mod credentials;
+mod config;
+mod credentials;
 mod encode;
 mod error;
 pub mod login;
 pub mod oauth1;
 mod origin;
-pub mod rate_limit;
+mod rate_limit;
 mod redact;
-pub mod retry;
+mod retry;
 mod secret;
+mod shape;
 pub mod token;
-pub mod transport;
+mod transport;
 
 pub use authorize::{AuthorizeParams, AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
 pub use capture::{
     parse_fragment, parse_pasted_token, parse_post_message, parse_post_message_from, CaptureError,
 };
-pub use classify::{classify, parse_retry_after, Action, Verdict};
+pub use classify::{
+    classify, parse_retry_after, Action, PermissionReason, RateLimitKind, TokenRejection, Verdict,
+};
+pub use config::ConfigError;
 pub use credentials::{Credentials, Placement, PlacementError};
-pub use error::{ConfigError, Error, Result};
-pub use oauth1::OAuthError;
+pub use error::{Error, Result};
 pub use origin::{Origin, TRELLO_API, TRELLO_AUTH};
-pub use rate_limit::{RateLimitStatus, RateLimiter};
+pub use rate_limit::{Budget, Decision, Limit, RateLimitStatus, RateLimiter};
 pub use redact::redact;
-pub use retry::RetryPolicy;
-pub use secret::{ApiKey, AppSecret, Shape, Token, TokenSecret};
-pub use transport::{BlockingTransport, Transport, TransportError};
+pub use retry::{is_idempotent, RetryPolicy};
+pub use secret::{ApiKey, AppSecret, Token, TokenSecret};
+pub use shape::Shape;
+pub use transport::{
+    check_destination, io_failure, BlockingTransport, Transport, TransportError, TransportErrorKind,
+};
+
+// The crates whose types appear in this crate's public signatures, so that users name the same
+// versions without matching them by hand.
+pub use http;
+pub use serde;
+pub use time;
+pub use url;
 
 /// The request type the core prepares and transports send.
 pub type Request = http::Request<Vec<u8>>;

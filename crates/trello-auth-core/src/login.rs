@@ -54,7 +54,7 @@ use url::Url;
 
 use crate::authorize::{AuthorizeUrl, Delivery};
 use crate::capture::{parse_fragment, parse_pasted_token, parse_post_message_from, CaptureError};
-use crate::error::ConfigError;
+use crate::config::ConfigError;
 use crate::oauth1::{self, OAuthError, RequestToken, Verifier};
 use crate::origin::Origin;
 use crate::secret::Token;

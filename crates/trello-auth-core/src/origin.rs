@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use url::{Host, Url};
 
-use crate::error::ConfigError;
+use crate::config::ConfigError;
 
 /// `https://api.trello.com`, where REST calls go (SPEC S1.1).
 pub const TRELLO_API: &str = "https://api.trello.com";

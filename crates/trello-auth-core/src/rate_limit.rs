@@ -29,7 +29,7 @@ impl RateLimitStatus {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use trello_auth_core::rate_limit::Budget;
+    /// use trello_auth_core::Budget;
     /// use trello_auth_core::RateLimitStatus;
     ///
     /// let response = http::Response::builder()
@@ -180,7 +180,7 @@ impl Decision {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use trello_auth_core::rate_limit::{Decision, Limit};
+/// use trello_auth_core::{Decision, Limit};
 /// use trello_auth_core::RateLimiter;
 ///
 /// let second = Duration::from_secs(1);
@@ -276,7 +276,7 @@ impl RateLimiter {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use trello_auth_core::rate_limit::Decision;
+    /// use trello_auth_core::Decision;
     /// use trello_auth_core::{RateLimitStatus, RateLimiter};
     ///
     /// let response = http::Response::builder()

@@ -199,7 +199,7 @@ impl RetryPolicy {
     /// is [`next_delay`](Self::next_delay)'s job.
     ///
     /// ```
-    /// use trello_auth_core::classify::RateLimitKind;
+    /// use trello_auth_core::RateLimitKind;
     /// use trello_auth_core::{RetryPolicy, Verdict};
     /// let policy = RetryPolicy::default();
     /// let outage = Verdict::ServerError { status: 502, retry_after: None };
@@ -238,7 +238,7 @@ impl RetryPolicy {
 /// GET, HEAD, PUT, DELETE, OPTIONS and TRACE.
 ///
 /// ```
-/// use trello_auth_core::retry::is_idempotent;
+/// use trello_auth_core::is_idempotent;
 /// assert!(is_idempotent(&http::Method::PUT));
 /// assert!(!is_idempotent(&http::Method::POST));
 /// assert!(!is_idempotent(&http::Method::PATCH));

@@ -1,6 +1,7 @@
 //! The seam between the sans-IO core and the network: the [`Transport`] (async) and
 //! [`BlockingTransport`] traits, implemented for closures so tests need no mock framework
-//! (as oauth2-rs does), and the opaque [`TransportError`].
+//! (as oauth2-rs does), the opaque [`TransportError`], and what every transport checks and
+//! maps alike ([`check_destination`], [`io_failure`]).
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -8,9 +9,9 @@ use std::future::Future;
 
 use crate::{Request, Response};
 
-mod roots;
+mod destination;
 
-pub use roots::TrustRoots;
+pub use destination::{check_destination, io_failure};
 
 /// Sends a prepared request and returns the response, asynchronously.
 ///
@@ -58,7 +59,7 @@ where
 /// `Fn(Request) -> Result<Response, TransportError>`:
 ///
 /// ```
-/// use trello_auth_core::{BlockingTransport, Request, TransportError, transport::TransportErrorKind};
+/// use trello_auth_core::{BlockingTransport, Request, TransportError, TransportErrorKind};
 ///
 /// let offline = |_req: Request| Err(TransportError::new(TransportErrorKind::Connect));
 /// let request = http::Request::get("https://api.trello.com/1/members/me?token=SECRET").body(Vec::new())?;

@@ -39,7 +39,6 @@
 #![warn(missing_docs)]
 
 mod client;
-mod deadline;
 mod transport;
 
 pub use client::{Client, ClientBuilder};
@@ -47,7 +46,13 @@ pub use transport::{
     Body, HyperTransport, HyperTransportBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
-pub use trello_auth_core::client::ClientError as Error;
+pub use trello_auth_core::Error;
+
+// The crates whose types appear in this crate's public signatures.
+pub use bytes;
+pub use http_body_util;
+pub use hyper_util;
+pub use trello_auth_core;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,11 +4,8 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
 use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,11 +13,11 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
 use hyper_util::client::legacy::{Client, ResponseFuture};
 use hyper_util::rt::TokioExecutor;
-use trello_auth_core::client::{check_destination, io_failure};
-use trello_auth_core::transport::{TransportErrorKind, TrustRoots};
+use trello_auth_core::TransportErrorKind;
+use trello_auth_core::{check_destination, io_failure};
 use trello_auth_core::{Request, Response, Transport, TransportError};
+use trello_auth_net::{describe_tls, Limits, TransportSettings};
 
-use crate::deadline::{Deadlines, Missed, Within};
 use crate::Error;
 
 /// The request body type of the hyper client a [`HyperTransport`] drives.
@@ -45,10 +42,7 @@ type SendFn = dyn Fn(http::Request<Body>) -> ResponseFuture + Send + Sync;
 /// - Plain `http://` is refused unless the host is loopback or
 ///   [`HyperTransportBuilder::danger_allow_http_to_non_loopback`] is set.
 /// - Errors say what kind of failure happened; they never carry the URL, a header or a body.
-/// - The total timeout is watched by one helper thread per transport (started by the first
-///   request, stopped with the last clone), not by a Tokio timer per request: a pending Tokio
-///   timer makes the runtime park with a timeout, which costs every request about 3% on
-///   loopback (`cargo xtask bench`, "hyper-util raw + tokio timeout").
+/// - The total timeout is a `tokio::time::timeout` around each request, body included.
 ///
 /// ```no_run
 /// use trello_auth_core::Transport;
@@ -65,9 +59,16 @@ type SendFn = dyn Fn(http::Request<Body>) -> ResponseFuture + Send + Sync;
 pub struct HyperTransport {
     send: Arc<SendFn>,
     timeout: Option<Duration>,
-    deadlines: Arc<Deadlines>,
-    max_response_bytes: usize,
-    allow_http: bool,
+    limits: Limits<usize>,
+}
+
+impl fmt::Debug for HyperTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransport")
+            .field("timeout", &self.timeout)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HyperTransport {
@@ -110,18 +111,12 @@ impl HyperTransport {
     {
         Self {
             send: Arc::new(move |request| client.request(request)),
-            timeout: None,
-            deadlines: Arc::new(Deadlines::new(None)),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            allow_http: false,
+            timeout: Some(DEFAULT_TIMEOUT),
+            limits: Limits {
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                allow_http: false,
+            },
         }
-        .with_timeout(Some(DEFAULT_TIMEOUT))
-    }
-
-    fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
-        self.deadlines = Arc::new(Deadlines::new(timeout));
-        self
     }
 
     /// Receives the response of a request in flight, body included, within the size limit.
@@ -134,14 +129,14 @@ impl HyperTransport {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(0);
-        if expected > self.max_response_bytes {
+        if expected > self.limits.max_response_bytes {
             return Err(too_large());
         }
         let mut bytes = Vec::with_capacity(expected);
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| sanitize(&e))?;
             if let Ok(data) = frame.into_data() {
-                if bytes.len() + data.len() > self.max_response_bytes {
+                if bytes.len() + data.len() > self.limits.max_response_bytes {
                     return Err(too_large());
                 }
                 bytes.extend_from_slice(&data);
@@ -157,83 +152,20 @@ impl Default for HyperTransport {
     }
 }
 
-impl fmt::Debug for HyperTransport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HyperTransport")
-            .field("timeout", &self.timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("allow_http", &self.allow_http)
-            .finish_non_exhaustive()
-    }
-}
-
 #[async_trait::async_trait]
 impl Transport for HyperTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        self.send_unboxed(request).await
-    }
-}
-
-impl HyperTransport {
-    /// [`Transport::send`] without the trait's boxed future: the [`Client`](crate::Client)
-    /// calls this for its default transport, saving an allocation per request.
-    ///
-    /// The request is checked and handed to hyper before the returned future is first polled
-    /// (hyper-util's future does nothing until then), so the future does not carry it.
-    pub(crate) fn send_unboxed(
-        &self,
-        request: Request,
-    ) -> impl Future<Output = Result<Response, TransportError>> + Send + '_ {
-        match check_destination(request.uri(), self.allow_http) {
-            Ok(()) => {
-                let in_flight = (self.send)(request.map(|body| Full::new(Bytes::from(body))));
-                Sending::Receiving {
-                    receiving: self.deadlines.within(self.receive(in_flight)),
-                }
-            }
-            Err(refused) => Sending::Refused {
-                error: Some(refused),
-            },
-        }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// The future of [`HyperTransport::send_unboxed`]: written out rather than an `async`
-    /// block, which would hold the receiving future twice (as captured and as awaited).
-    #[project = SendingProjection]
-    enum Sending<'a, R> {
-        Refused { error: Option<TransportError> },
-        Receiving { #[pin] receiving: Within<'a, R> },
-    }
-}
-
-impl<R: Future<Output = Result<Response, TransportError>>> Future for Sending<'_, R> {
-    type Output = Result<Response, TransportError>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project() {
-            SendingProjection::Refused { error } => {
-                Poll::Ready(Err(error.take().unwrap_or_else(|| {
-                    TransportError::with_source(
-                        TransportErrorKind::Other,
-                        "polled after completion",
-                    )
-                })))
-            }
-            SendingProjection::Receiving { receiving } => {
-                receiving.poll(cx).map(|outcome| match outcome {
-                    Ok(outcome) => outcome,
-                    Err(Missed::Elapsed) => Err(TransportError::with_source(
-                        TransportErrorKind::Timeout,
-                        "the total timeout elapsed",
-                    )),
-                    Err(Missed::NoWatcher) => Err(TransportError::with_source(
-                        TransportErrorKind::Other,
-                        "could not start the thread that enforces the total timeout",
-                    )),
-                })
-            }
+        check_destination(request.uri(), self.limits.allow_http)?;
+        let in_flight = (self.send)(request.map(|body| Full::new(Bytes::from(body))));
+        let Some(limit) = self.timeout else {
+            return self.receive(in_flight).await;
+        };
+        match tokio::time::timeout(limit, self.receive(in_flight)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(TransportError::with_source(
+                TransportErrorKind::Timeout,
+                "the total timeout elapsed",
+            )),
         }
     }
 }
@@ -251,46 +183,23 @@ impl<R: Future<Output = Result<Response, TransportError>>> Future for Sending<'_
 /// # drop(transport);
 /// # Ok::<(), trello_auth_hyper::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct HyperTransportBuilder {
-    connect_timeout: Option<Duration>,
+    settings: TransportSettings<usize>,
     timeout: Option<Duration>,
-    max_response_bytes: usize,
-    allow_http: bool,
-    roots: TrustRoots,
 }
 
 impl Default for HyperTransportBuilder {
     fn default() -> Self {
         Self {
-            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            settings: TransportSettings::new(DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES),
             timeout: Some(DEFAULT_TIMEOUT),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            allow_http: false,
-            roots: TrustRoots::default(),
         }
     }
 }
 
-impl fmt::Debug for HyperTransportBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HyperTransportBuilder")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("allow_http", &self.allow_http)
-            .field("built_in_roots", &self.roots.built_in())
-            .field("extra_roots", &self.roots.extra().len())
-            .finish()
-    }
-}
-
 impl HyperTransportBuilder {
-    /// How long connecting (TCP and TLS handshake) may take. Default [`DEFAULT_CONNECT_TIMEOUT`].
-    pub fn connect_timeout(mut self, limit: Duration) -> Self {
-        self.connect_timeout = Some(limit);
-        self
-    }
+    trello_auth_net::transport_builder_settings!(usize);
 
     /// How long a whole request may take, body included. Default [`DEFAULT_TIMEOUT`].
     pub fn timeout(mut self, limit: Duration) -> Self {
@@ -304,51 +213,17 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// The largest response body accepted; a larger one fails with
-    /// [`TransportErrorKind::Protocol`]. Default [`DEFAULT_MAX_RESPONSE_BYTES`].
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Trusts the certificates of a PEM bundle as roots, in addition to the webpki roots (for
-    /// example the sandbox's CA). A bundle with no certificate makes [`build`](Self::build)
-    /// fail.
-    pub fn add_root_certificate_pem(mut self, pem: &str) -> Self {
-        self.roots.add_pem(pem);
-        self
-    }
-
-    /// Whether the webpki (Mozilla) roots are trusted. Default `true`; set `false` to trust only
-    /// the certificates added with [`add_root_certificate_pem`](Self::add_root_certificate_pem).
-    pub fn tls_built_in_root_certs(mut self, enabled: bool) -> Self {
-        self.roots.set_built_in(enabled);
-        self
-    }
-
-    /// Allows plain `http://` to hosts that are not loopback.
-    ///
-    /// # Security
-    /// Credentials then cross the network in clear (SPEC S3.4). Use only for a test server on a
-    /// trusted network.
-    pub fn danger_allow_http_to_non_loopback(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
     /// Builds the transport with its own pooled client.
     ///
     /// Fails with [`Error::TransportConfig`] when a root certificate was not valid PEM or no
     /// root is trusted at all.
     pub fn build(self) -> Result<HyperTransport, Error> {
-        self.roots
-            .check()
-            .map_err(|reason| Error::TransportConfig { reason })?;
+        let trusted = self.settings.checked_roots()?;
         let mut roots = rustls::RootCertStore::empty();
-        if self.roots.built_in() {
+        if trusted.built_in() {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        let (_, ignored) = roots.add_parsable_certificates(self.roots.extra().iter().cloned());
+        let (_, ignored) = roots.add_parsable_certificates(trusted.extra().iter().cloned());
         if ignored > 0 {
             return Err(Error::TransportConfig {
                 reason: "a root certificate could not be parsed as X.509",
@@ -367,7 +242,7 @@ impl HyperTransportBuilder {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        http.set_connect_timeout(self.connect_timeout);
+        http.set_connect_timeout(self.settings.connect_timeout);
         // ALPN offers h2 then http/1.1 on https; plain http stays HTTP/1.1.
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
@@ -375,14 +250,13 @@ impl HyperTransportBuilder {
             .enable_http1()
             .enable_http2()
             .wrap_connector(http);
-        // No timers: hyper's is only needed for HTTP/2 keep-alive pings (not enabled), and the
-        // pool's would keep a Tokio timer pending while any connection is idle, which costs
-        // every request (see the `deadline` module). The pool still drops a connection idle
-        // past its timeout (90 s) when it next looks for one to reuse.
+        // No timers: hyper's is only needed for HTTP/2 keep-alive pings (not enabled). The
+        // pool drops a connection idle past its timeout (90 s) when it next looks for one to
+        // reuse.
         let client = Client::builder(TokioExecutor::new()).build(connector);
-        let mut transport = HyperTransport::from_client(client).with_timeout(self.timeout);
-        transport.max_response_bytes = self.max_response_bytes;
-        transport.allow_http = self.allow_http;
+        let mut transport = HyperTransport::from_client(client);
+        transport.timeout = self.timeout;
+        transport.limits = self.settings.limits;
         Ok(transport)
     }
 
@@ -395,14 +269,14 @@ impl HyperTransportBuilder {
     where
         C: Connect + Clone + Send + Sync + 'static,
     {
-        if self.connect_timeout != Some(DEFAULT_CONNECT_TIMEOUT) || !self.roots.is_default() {
+        if !self.settings.connecting_is_default() {
             return Err(Error::TransportConfig {
                 reason: "connect timeout and root certificates are configured on your own client",
             });
         }
-        let mut transport = HyperTransport::from_client(client).with_timeout(self.timeout);
-        transport.max_response_bytes = self.max_response_bytes;
-        transport.allow_http = self.allow_http;
+        let mut transport = HyperTransport::from_client(client);
+        transport.timeout = self.timeout;
+        transport.limits = self.settings.limits;
         Ok(transport)
     }
 }
@@ -467,27 +341,6 @@ fn sanitize(error: &(dyn StdError + 'static)) -> TransportError {
         fail(K::Io, "the HTTP connection or stream failed")
     } else {
         fail(K::Other, "the HTTP client failed")
-    }
-}
-
-fn describe_tls(error: &rustls::Error) -> &'static str {
-    use rustls::CertificateError as C;
-    match error {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-            "the server's certificate is not signed by a trusted root (add the CA with add_root_certificate_pem)"
-        }
-        rustls::Error::InvalidCertificate(C::NotValidForName)
-        | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
-            "the server's certificate is not valid for this host name"
-        }
-        rustls::Error::InvalidCertificate(C::Expired)
-        | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
-            "the server's certificate has expired"
-        }
-        rustls::Error::InvalidCertificate(_) => "the server's certificate was rejected",
-        rustls::Error::AlertReceived(_) => "the server sent a TLS alert",
-        rustls::Error::NoApplicationProtocol => "the server speaks neither h2 nor http/1.1",
-        _ => "the TLS handshake failed",
     }
 }
 

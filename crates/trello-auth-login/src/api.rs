@@ -50,7 +50,7 @@ pub(crate) async fn validate(
 pub(crate) async fn revoke(endpoint: &Endpoint, credentials: &Credentials) -> Result<()> {
     let client = endpoint.client(Some(credentials.clone()))?;
     match client.revoke().await {
-        Ok(()) | Err(trello_auth_core::client::ClientError::TokenRejected { .. }) => Ok(()),
+        Ok(()) | Err(trello_auth_core::Error::TokenRejected { .. }) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }

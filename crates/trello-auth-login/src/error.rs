@@ -1,8 +1,8 @@
 //! [`Error`]: why a login, a status check or a logout did not finish. No message ever holds a
 //! token, a secret or a URL with credentials.
 
-use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::OAuthError;
+use trello_auth_core::Error as ClientError;
 use trello_auth_core::{login, ConfigError};
 
 use crate::store::StoreError;

@@ -66,13 +66,15 @@ mod flow;
 mod listener;
 mod mode;
 mod report;
-pub mod store;
+mod store;
 
 pub use error::{Error, Result};
 pub use flow::{Login, DEFAULT_TIMEOUT};
 pub use mode::LoginMode;
 pub use report::{Event, LoginResult, Previous};
 pub use store::{
-    CredentialStore, ProfileRecord, StoreChoice, StoreError, StoreKind, StoredCredentials,
+    validate_profile, CredentialStore, ProfileRecord, StoreChoice, StoreError, StoreKind,
+    StoredCredentials, API_KEY_VAR, CONFIG_DIR_VAR, CONFIG_FILE, CREDENTIALS_FILE, KEYRING_SERVICE,
+    TOKEN_VAR,
 };
 pub use trello_auth_core::login::DEFAULT_PORT;

@@ -1,65 +1,5 @@
-//! The credential store (SPEC S10): named profiles, each a record without secrets in
-//! `config.toml` and a token in the OS keyring where one works, else in `credentials.toml`, a
-//! file only its owner can read. `TRELLO_API_KEY` and `TRELLO_TOKEN` override both and are
-//! never written.
-//!
-//! # Files
-//! Both live in [`CredentialStore::dir`]: `$TRELLO_AUTH_CONFIG_DIR` if set, else the user's
-//! config folder for `trello-auth` (`~/.config/trello-auth` on Linux, `~/Library/Application
-//! Support/trello-auth` on macOS, `%APPDATA%\trello-auth\config` on Windows).
-//!
-//! - `config.toml`: one `[profiles.NAME]` table per profile with `store = "keyring"` or
-//!   `"file"` (where its token is), `key`, `member_id`, `username`, `scopes`, and optionally
-//!   `expires` (RFC 3339), `api_base` and `auth_base`. Other tables and keys in the file are
-//!   kept as they are.
-//! - `credentials.toml` (the file store only): `[profiles.NAME]` tables with a `token`.
-//!
-//! Both are replaced atomically: a temporary file in the same folder, mode 0600 before
-//! anything is written to it, synced, then renamed over the old one. The folder is created with
-//! mode 0700. A `credentials.toml` found with a wider mode than 0600 is narrowed to 0600 before
-//! it is read. (On Windows, the files inherit the ACL of the user's profile folder.)
-//!
-//! # Blocking
-//! Every method blocks on file IO and, for a keyring, on the platform's keyring service (which
-//! may show an unlock prompt). On Linux and the BSDs that is the Secret Service over D-Bus,
-//! which the `keyring` crate's D-Bus client drives by blocking on a tokio runtime of its own: a
-//! call made on a thread that is already running a tokio runtime (an `async fn`, a
-//! `#[tokio::main]` body) panics there. From async code, call the store inside
-//! `tokio::task::spawn_blocking` (the store is `Send + Sync`, so it can be shared in an `Arc`).
-//!
-//! # Security
-//! No `Debug` of this module's types and no [`StoreError`] message contains a token; the token
-//! is read with [`Token::expose_secret`] only. Buffers that held the contents of
-//! `credentials.toml` are zeroized when dropped. Two processes saving at the same moment do not
-//! corrupt either file (each write is a rename), but the later one wins.
-//!
-//! ```
-//! use trello_auth_core::{ApiKey, Token};
-//! use trello_auth_login::{CredentialStore, ProfileRecord, StoreChoice, StoreKind};
-//!
-//! let dir = tempfile::tempdir()?;
-//! let store = CredentialStore::with_dir(dir.path(), StoreChoice::File).without_environment();
-//! let record = ProfileRecord {
-//!     key: ApiKey::new("0123456789abcdef0123456789abcdef")?,
-//!     member_id: "5f0c0ffee0ddba11c0ffee00".into(),
-//!     username: "ada".into(),
-//!     scopes: vec!["read".into()],
-//!     expires: None,
-//!     api_base: None,
-//!     auth_base: None,
-//! };
-//! let token = Token::new(format!("ATTA{}0123ABCD", "a".repeat(64)))?;
-//! assert_eq!(store.save("default", &record, &token)?, StoreKind::File);
-//!
-//! let loaded = store.load("default")?.expect("just saved");
-//! assert_eq!(loaded.token, token);
-//! assert_eq!(loaded.record.as_ref(), Some(&record));
-//! assert_eq!(store.profiles()?, ["default"]);
-//!
-//! assert!(store.forget("default")?);
-//! assert!(store.load("default")?.is_none());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The credential store (SPEC S10): [`CredentialStore`], whose docs say where profiles and
+//! tokens live, how the files are written, and why its methods block.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -133,10 +73,68 @@ pub struct StoredCredentials {
     pub store: StoreKind,
 }
 
-/// The credential store: profiles in a folder, tokens in the OS keyring or a 0600 file.
+/// The credential store (SPEC S10): named profiles, each a record without secrets in
+/// `config.toml` and a token in the OS keyring where one works, else in `credentials.toml`, a
+/// file only its owner can read. `TRELLO_API_KEY` and `TRELLO_TOKEN` override both and are
+/// never written.
 ///
-/// Its methods block (see the [module docs](self#blocking)): call them from
-/// `spawn_blocking`, not on an async runtime's thread.
+/// # Files
+/// Both live in [`CredentialStore::dir`]: `$TRELLO_AUTH_CONFIG_DIR` if set, else the user's
+/// config folder for `trello-auth` (`~/.config/trello-auth` on Linux, `~/Library/Application
+/// Support/trello-auth` on macOS, `%APPDATA%\trello-auth\config` on Windows).
+///
+/// - `config.toml`: one `[profiles.NAME]` table per profile with `store = "keyring"` or
+///   `"file"` (where its token is), `key`, `member_id`, `username`, `scopes`, and optionally
+///   `expires` (RFC 3339), `api_base` and `auth_base`. Other tables and keys in the file are
+///   kept as they are.
+/// - `credentials.toml` (the file store only): `[profiles.NAME]` tables with a `token`.
+///
+/// Both are replaced atomically: a temporary file in the same folder, mode 0600 before
+/// anything is written to it, synced, then renamed over the old one. The folder is created with
+/// mode 0700. A `credentials.toml` found with a wider mode than 0600 is narrowed to 0600 before
+/// it is read. (On Windows, the files inherit the ACL of the user's profile folder.)
+///
+/// # Blocking
+/// Every method blocks on file IO and, for a keyring, on the platform's keyring service (which
+/// may show an unlock prompt). On Linux and the BSDs that is the Secret Service over D-Bus,
+/// which the `keyring` crate's D-Bus client drives by blocking on a tokio runtime of its own: a
+/// call made on a thread that is already running a tokio runtime (an `async fn`, a
+/// `#[tokio::main]` body) panics there. From async code, call the store inside
+/// `tokio::task::spawn_blocking` (the store is `Send + Sync`, so it can be shared in an `Arc`).
+///
+/// # Security
+/// No `Debug` of this module's types and no [`StoreError`] message contains a token; the token
+/// is read with [`Token::expose_secret`] only. Buffers that held the contents of
+/// `credentials.toml` are zeroized when dropped. Two processes saving at the same moment do not
+/// corrupt either file (each write is a rename), but the later one wins.
+///
+/// ```
+/// use trello_auth_core::{ApiKey, Token};
+/// use trello_auth_login::{CredentialStore, ProfileRecord, StoreChoice, StoreKind};
+///
+/// let dir = tempfile::tempdir()?;
+/// let store = CredentialStore::with_dir(dir.path(), StoreChoice::File).without_environment();
+/// let record = ProfileRecord {
+///     key: ApiKey::new("0123456789abcdef0123456789abcdef")?,
+///     member_id: "5f0c0ffee0ddba11c0ffee00".into(),
+///     username: "ada".into(),
+///     scopes: vec!["read".into()],
+///     expires: None,
+///     api_base: None,
+///     auth_base: None,
+/// };
+/// let token = Token::new(format!("ATTA{}0123ABCD", "a".repeat(64)))?;
+/// assert_eq!(store.save("default", &record, &token)?, StoreKind::File);
+///
+/// let loaded = store.load("default")?.expect("just saved");
+/// assert_eq!(loaded.token, token);
+/// assert_eq!(loaded.record.as_ref(), Some(&record));
+/// assert_eq!(store.profiles()?, ["default"]);
+///
+/// assert!(store.forget("default")?);
+/// assert!(store.load("default")?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct CredentialStore {
     dir: PathBuf,
     choice: StoreChoice,

@@ -24,8 +24,8 @@ use http::StatusCode;
 use crate::model::{Placement, Scopes};
 use crate::oauth1_verify::{self, SignedRequest};
 use crate::rate_limit::Limit;
+use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
-use crate::routes::{Meta, Params, Req};
 use crate::state::{AppRecord, State, TokenCheck};
 
 /// An authenticated caller.
@@ -45,16 +45,6 @@ pub(crate) enum Need {
     Write,
     /// Read, and credentials only in the `Authorization` header (attachment downloads).
     ReadHeaderOnly,
-}
-
-/// Whether the request carries any credential at all (for the log).
-pub(crate) fn credentials_present(req: &Req, params: &Params) -> bool {
-    req.authorization().is_some()
-        || params
-            .query
-            .iter()
-            .chain(params.body.iter())
-            .any(|(n, _)| crate::request_log::is_credential_name(n))
 }
 
 /// Authenticates, rate-limits and scope-checks, then runs `handler`; rate-limit headers are
@@ -275,7 +265,7 @@ pub(crate) fn verify_signed(
     let Ok(ts_val) = ts.parse::<i64>() else {
         return Err(response::unauthorized("invalid timestamp"));
     };
-    if (ts_val - state.clock.now_secs()).abs() > crate::routes::oauth1::TIMESTAMP_WINDOW_SECS {
+    if (ts_val - state.clock.now_secs()).abs() > oauth1_verify::TIMESTAMP_WINDOW_SECS {
         return Err(response::unauthorized("invalid timestamp"));
     }
     let Some(authority) = req.authority() else {

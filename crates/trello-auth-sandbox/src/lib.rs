@@ -256,6 +256,7 @@ mod oauth1_verify;
 mod origin;
 mod random;
 mod rate_limit;
+mod request;
 mod request_log;
 mod response;
 mod routes;

@@ -7,7 +7,10 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use http::StatusCode;
+
 use crate::model::RecordedRequest;
+use crate::request::{Meta, Params, Req};
 
 /// How many requests the log keeps (the oldest are dropped first).
 pub(crate) const CAPACITY: usize = 10_000;
@@ -40,6 +43,37 @@ impl RequestLog {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
     }
+}
+
+/// The log entry of a handled request. `params` are the ones the route was given (`None` if
+/// they could not be parsed: then only the `Authorization` header counts as credentials).
+pub(crate) fn record(
+    req: &Req,
+    params: Option<&Params>,
+    meta: &Meta,
+    status: StatusCode,
+) -> RecordedRequest {
+    RecordedRequest {
+        listener: req.listener,
+        method: req.method().as_str().to_owned(),
+        path: redact_path_and_query(req.path(), req.query()),
+        placement: meta.placement,
+        credentials_present: credentials_present(req, params),
+        authorization: req.authorization().map(redact_authorization),
+        body: (!req.body.is_empty()).then(|| redact_body(&req.body, req.is_json())),
+        status: status.as_u16(),
+    }
+}
+
+/// Whether the request carries any credential at all.
+fn credentials_present(req: &Req, params: Option<&Params>) -> bool {
+    req.authorization().is_some()
+        || params.is_some_and(|p| {
+            p.query
+                .iter()
+                .chain(p.body.iter())
+                .any(|(n, _)| is_credential_name(n))
+        })
 }
 
 /// Whether a parameter name carries a credential.

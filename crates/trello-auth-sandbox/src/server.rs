@@ -20,11 +20,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::credentials;
-use crate::model::{Listener, RecordedRequest};
+use crate::model::Listener;
+use crate::request::{Meta, Params, Req};
 use crate::request_log;
 use crate::response::{self, Response};
-use crate::routes::{self, Meta, Params, Req};
+use crate::routes;
 use crate::state::State;
 
 /// How long a client may take to send a request's headers (and the TLS handshake).
@@ -155,6 +155,13 @@ async fn handle(state: &State, info: ConnInfo, req: http::Request<Incoming>) -> 
         peer: info.peer,
         listener: info.listener,
     };
+    if is_admin {
+        // Not faulted, not logged, and its handlers read their own JSON: nothing to parse.
+        return body_error.unwrap_or_else(|| routes::dispatch_admin(state, &req));
+    }
+    // Parsed once, for the route and for the log (whatever the route, faults included).
+    let params = Params::parse(&req);
+    let parsed = params.as_ref().map_err(|&bad| bad);
     let mut meta = Meta::default();
     let resp = if let Some(r) = body_error {
         r
@@ -163,14 +170,14 @@ async fn handle(state: &State, info: ConnInfo, req: http::Request<Incoming>) -> 
             Some(f) if f.close => response::broken(),
             Some(f) => match f.status.and_then(|s| StatusCode::from_u16(s).ok()) {
                 Some(status) => response::text(status, "sandbox: injected fault"),
-                None => routes::dispatch(state, &req, &mut meta),
+                None => routes::dispatch(state, &req, parsed, &mut meta),
             },
-            None => routes::dispatch(state, &req, &mut meta),
+            None => routes::dispatch(state, &req, parsed, &mut meta),
         }
     };
-    if !is_admin {
-        state.log.push(record(&req, &meta, resp.status()));
-    }
+    state
+        .log
+        .push(request_log::record(&req, parsed.ok(), &meta, resp.status()));
     resp
 }
 
@@ -196,21 +203,5 @@ async fn read_body(
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
         Err(_) => Err(response::bad_request("invalid body")),
-    }
-}
-
-fn record(req: &Req, meta: &Meta, status: StatusCode) -> RecordedRequest {
-    // Parameters are parsed again only for the log's `credentials_present`; parse errors mean
-    // no parameters.
-    let params = Params::parse(req).unwrap_or_default();
-    RecordedRequest {
-        listener: req.listener,
-        method: req.method().as_str().to_owned(),
-        path: request_log::redact_path_and_query(req.path(), req.query()),
-        placement: meta.placement,
-        credentials_present: credentials::credentials_present(req, &params),
-        authorization: req.authorization().map(request_log::redact_authorization),
-        body: (!req.body.is_empty()).then(|| request_log::redact_body(&req.body, req.is_json())),
-        status: status.as_u16(),
     }
 }

@@ -429,7 +429,7 @@ impl State {
         let mut nonces = lock(&self.nonces);
         if nonces.len() > 10_000 {
             nonces.retain(|_, ts| {
-                (now - *ts).abs() <= 2 * crate::routes::oauth1::TIMESTAMP_WINDOW_SECS
+                (now - *ts).abs() <= 2 * crate::oauth1_verify::TIMESTAMP_WINDOW_SECS
             });
         }
         let id = format!("{consumer_key}\n{timestamp}\n{nonce}");

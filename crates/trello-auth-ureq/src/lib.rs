@@ -45,7 +45,11 @@ pub use transport::{
     UreqTransport, UreqTransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RESPONSE_TIMEOUT,
 };
-pub use trello_auth_core::client::ClientError as Error;
+pub use trello_auth_core::Error;
+
+// The crates whose types appear in this crate's public signatures.
+pub use trello_auth_core;
+pub use ureq;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -5,9 +5,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use trello_auth_core::client::{check_destination, io_failure};
-use trello_auth_core::transport::{TransportErrorKind, TrustRoots};
+use trello_auth_core::TransportErrorKind;
+use trello_auth_core::{check_destination, io_failure};
 use trello_auth_core::{BlockingTransport, Request, Response, TransportError};
+use trello_auth_net::{describe_tls, Limits, TransportSettings};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::Agent;
 
@@ -50,8 +51,15 @@ pub struct UreqTransport {
     agent: Agent,
     /// The agent follows redirects or turns statuses into errors: override per request.
     override_config: bool,
-    max_response_bytes: u64,
-    allow_http: bool,
+    limits: Limits<u64>,
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqTransport")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 impl UreqTransport {
@@ -89,8 +97,10 @@ impl UreqTransport {
         Self {
             agent,
             override_config,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            allow_http: false,
+            limits: Limits {
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                allow_http: false,
+            },
         }
     }
 
@@ -131,23 +141,14 @@ impl Default for UreqTransport {
     }
 }
 
-impl fmt::Debug for UreqTransport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UreqTransport")
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("allow_http", &self.allow_http)
-            .finish_non_exhaustive()
-    }
-}
-
 impl BlockingTransport for UreqTransport {
     fn send(&self, request: Request) -> Result<Response, TransportError> {
-        check_destination(request.uri(), self.allow_http)?;
+        check_destination(request.uri(), self.limits.allow_http)?;
         let response = self.run(request).map_err(sanitize)?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
-            .limit(self.max_response_bytes)
+            .limit(self.limits.max_response_bytes)
             .read_to_vec()
             .map_err(sanitize)?;
         Ok(Response::from_parts(parts, bytes))
@@ -167,52 +168,27 @@ impl BlockingTransport for UreqTransport {
 /// # drop(transport);
 /// # Ok::<(), trello_auth_ureq::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct UreqTransportBuilder {
-    connect_timeout: Option<Duration>,
+    settings: TransportSettings<u64>,
     io_timeout: Option<Duration>,
     response_timeout: Option<Duration>,
     timeout: Option<Duration>,
-    max_response_bytes: u64,
-    allow_http: bool,
-    roots: TrustRoots,
 }
 
 impl Default for UreqTransportBuilder {
     fn default() -> Self {
         Self {
-            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            settings: TransportSettings::new(DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES),
             io_timeout: Some(DEFAULT_IO_TIMEOUT),
             response_timeout: Some(DEFAULT_RESPONSE_TIMEOUT),
             timeout: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            allow_http: false,
-            roots: TrustRoots::default(),
         }
     }
 }
 
-impl fmt::Debug for UreqTransportBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UreqTransportBuilder")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("io_timeout", &self.io_timeout)
-            .field("response_timeout", &self.response_timeout)
-            .field("timeout", &self.timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("allow_http", &self.allow_http)
-            .field("built_in_roots", &self.roots.built_in())
-            .field("extra_roots", &self.roots.extra().len())
-            .finish()
-    }
-}
-
 impl UreqTransportBuilder {
-    /// How long connecting (TCP and TLS handshake) may take. Default [`DEFAULT_CONNECT_TIMEOUT`].
-    pub fn connect_timeout(mut self, limit: Duration) -> Self {
-        self.connect_timeout = Some(limit);
-        self
-    }
+    trello_auth_net::transport_builder_settings!(u64);
 
     /// How long the server may stay silent during each read or write. Default
     /// [`DEFAULT_IO_TIMEOUT`].
@@ -247,47 +223,13 @@ impl UreqTransportBuilder {
         self
     }
 
-    /// The largest response body accepted; a larger one fails with
-    /// [`TransportErrorKind::Protocol`]. Default [`DEFAULT_MAX_RESPONSE_BYTES`].
-    pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Trusts the certificates of a PEM bundle as roots, in addition to the webpki roots (for
-    /// example the sandbox's CA). A bundle with no certificate makes [`build`](Self::build)
-    /// fail.
-    pub fn add_root_certificate_pem(mut self, pem: &str) -> Self {
-        self.roots.add_pem(pem);
-        self
-    }
-
-    /// Whether the webpki (Mozilla) roots are trusted. Default `true`; set `false` to trust only
-    /// the certificates added with [`add_root_certificate_pem`](Self::add_root_certificate_pem).
-    pub fn tls_built_in_root_certs(mut self, enabled: bool) -> Self {
-        self.roots.set_built_in(enabled);
-        self
-    }
-
-    /// Allows plain `http://` to hosts that are not loopback.
-    ///
-    /// # Security
-    /// Credentials then cross the network in clear (SPEC S3.4). Use only for a test server on a
-    /// trusted network.
-    pub fn danger_allow_http_to_non_loopback(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
     /// Builds the transport with its own agent.
     ///
     /// Fails with [`Error::TransportConfig`] when a root certificate was not valid PEM or no
     /// root is trusted at all.
     pub fn build(self) -> Result<UreqTransport, Error> {
-        self.roots
-            .check()
-            .map_err(|reason| Error::TransportConfig { reason })?;
-        let roots = match (self.roots.built_in(), self.roots.extra()) {
+        let trusted = self.settings.checked_roots()?;
+        let roots = match (trusted.built_in(), trusted.extra()) {
             (_, []) => RootCerts::WebPki, // `check` passed: the built-in roots are on
             // ureq takes roots as certificates, not trust anchors: the same Mozilla set, in
             // certificate form, plus the extra ones.
@@ -305,7 +247,7 @@ impl UreqTransportBuilder {
         let agent: Agent = Agent::config_builder()
             .max_redirects(0)
             .http_status_as_error(false)
-            .timeout_connect(self.connect_timeout)
+            .timeout_connect(self.settings.connect_timeout)
             .timeout_per_read(self.io_timeout)
             .timeout_per_write(self.io_timeout)
             .timeout_recv_response(self.response_timeout)
@@ -315,8 +257,7 @@ impl UreqTransportBuilder {
             .build()
             .into();
         let mut transport = UreqTransport::from_agent(agent);
-        transport.max_response_bytes = self.max_response_bytes;
-        transport.allow_http = self.allow_http;
+        transport.limits = self.settings.limits;
         Ok(transport)
     }
 
@@ -326,19 +267,17 @@ impl UreqTransportBuilder {
     /// Timeouts and TLS belong to your agent: fails with [`Error::TransportConfig`] when a
     /// timeout other than the defaults or a root certificate was set here.
     pub fn build_with_agent(self, agent: Agent) -> Result<UreqTransport, Error> {
-        if self.connect_timeout != Some(DEFAULT_CONNECT_TIMEOUT)
+        if !self.settings.connecting_is_default()
             || self.io_timeout != Some(DEFAULT_IO_TIMEOUT)
             || self.response_timeout != Some(DEFAULT_RESPONSE_TIMEOUT)
             || self.timeout.is_some()
-            || !self.roots.is_default()
         {
             return Err(Error::TransportConfig {
                 reason: "timeouts and root certificates are configured on your own agent",
             });
         }
         let mut transport = UreqTransport::from_agent(agent);
-        transport.max_response_bytes = self.max_response_bytes;
-        transport.allow_http = self.allow_http;
+        transport.limits = self.settings.limits;
         Ok(transport)
     }
 }
@@ -372,26 +311,6 @@ fn sanitize(error: ureq::Error) -> TransportError {
         ureq::Error::Rustls(tls) => fail(K::Tls, describe_tls(&tls)),
         ureq::Error::Tls(_) | ureq::Error::Pem(_) => fail(K::Tls, "the TLS setup failed"),
         _ => fail(K::Other, "the HTTP client failed"),
-    }
-}
-
-fn describe_tls(error: &rustls::Error) -> &'static str {
-    use rustls::CertificateError as C;
-    match error {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-            "the server's certificate is not signed by a trusted root (add the CA with add_root_certificate_pem)"
-        }
-        rustls::Error::InvalidCertificate(C::NotValidForName)
-        | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
-            "the server's certificate is not valid for this host name"
-        }
-        rustls::Error::InvalidCertificate(C::Expired)
-        | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
-            "the server's certificate has expired"
-        }
-        rustls::Error::InvalidCertificate(_) => "the server's certificate was rejected",
-        rustls::Error::AlertReceived(_) => "the server sent a TLS alert",
-        _ => "the TLS handshake failed",
     }
 }
 

@@ -3,7 +3,7 @@
 //! page's contract (one `form`, `[name=approve]` buttons, the token in a `<pre>`), not by its
 //! styling.
 
-use trello_auth_core::capture::parse_pasted_token;
+use trello_auth_core::parse_pasted_token;
 use trello_auth_core::token::TokenInfo;
 use trello_auth_core::{ApiKey, Credentials, Origin, Token};
 use trello_auth_sandbox::Sandbox;

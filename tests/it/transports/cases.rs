@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use trello_auth_core::classify::TokenRejection;
-use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::{self, Callback, Consumer};
-use trello_auth_core::rate_limit::Limit;
-use trello_auth_core::transport::TransportErrorKind;
+use trello_auth_core::Error as ClientError;
+use trello_auth_core::Limit;
+use trello_auth_core::TokenRejection;
+use trello_auth_core::TransportErrorKind;
 use trello_auth_core::{AppSecret, Placement, RateLimiter, RetryPolicy};
 use trello_auth_sandbox::{Expiration, Fault, RateLimits, Scopes, TokenSpec};
 

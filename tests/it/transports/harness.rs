@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use trello_auth_core::classify::TokenRejection;
-use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
 use trello_auth_core::token::{Member, TokenInfo};
+use trello_auth_core::Error as ClientError;
+use trello_auth_core::TokenRejection;
 use trello_auth_core::{
     ApiKey, Credentials, Origin, Placement, RateLimiter, Request, Response, RetryPolicy, Token,
 };

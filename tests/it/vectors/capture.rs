@@ -1,8 +1,8 @@
 //! capture/*.json: token capture from a fragment, a postMessage or a paste (SPEC S1.3, S1.4).
 
 use serde::Deserialize;
-use trello_auth_core::capture::{parse_post_message_from, CaptureError};
 use trello_auth_core::{parse_fragment, parse_pasted_token, Origin, Token};
+use trello_auth_core::{parse_post_message_from, CaptureError};
 
 use super::{expect_eq, expected_error, Outcome};
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use trello_auth_core::classify::Verdict;
+use trello_auth_core::Verdict;
 
 use super::{expect_eq, Outcome};
 

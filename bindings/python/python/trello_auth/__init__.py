@@ -10,7 +10,7 @@ message or a log line) and fast (the work is done in Rust).
                            callback_method="fragment", return_url="http://localhost:8080/cb")
     token = ta.parse_fragment(redirected_to)          # raises ta.AuthorizationDenied on Deny
     client = ta.Client(key, token)                    # blocking; releases the GIL during I/O
-    client.me(); client.token_info(); client.revoke()
+    client.me(); client.token_info(); client.revoke()  # a ta.Member, a ta.TokenInfo (dicts)
     ta.classify(401, "invalid token").action          # 'reauthorize'
 
     result = ta.login(key, scope=("read", "write"))   # browser + loopback listener, then stored
@@ -23,12 +23,22 @@ The wheel also installs the ``trello-auth`` command (``trello-auth login``, ``st
 Submodules: :mod:`trello_auth.oauth1` (signing and the three-legged flow),
 :mod:`trello_auth.adapters` (``requests`` and ``httpx`` auth), :mod:`trello_auth.sandbox` (an
 in-process Trello look-alike for tests, with a pytest fixture), :mod:`trello_auth.errors`.
+
+Origins are ``api_base`` (the API, ``https://api.trello.com``) and ``auth_base`` (the consent
+page, ``https://trello.com``) everywhere; ``Client(base_url=...)``, ``Client.base_url`` and
+``authorize_url(base_url=...)`` are deprecated aliases that warn (``DeprecationWarning``) and go
+in the next release.
+
+``Member``, ``TokenInfo``, ``Permission`` and ``LoginMember`` are the ``TypedDict`` s of what
+``Client.me()``, ``Client.token_info()`` and ``LoginResult.member`` return: plain ``dict`` s at
+run time, typed for a type checker.
 """
 
 from __future__ import annotations
 
 from . import adapters, errors, oauth1, sandbox
 from ._login import login
+from ._types import LoginMember, Member, Permission, TokenInfo
 from ._trello_auth import (
     Client,
     Credentials,
@@ -73,13 +83,17 @@ __all__ = [
     "KeyRejected",
     "LoginClosed",
     "LoginError",
+    "LoginMember",
     "LoginResult",
     "LoginTimeout",
+    "Member",
     "OAuthError",
+    "Permission",
     "PermissionDenied",
     "PlacementError",
     "RateLimited",
     "TokenExpired",
+    "TokenInfo",
     "TokenRejected",
     "TokenRevoked",
     "TransportError",

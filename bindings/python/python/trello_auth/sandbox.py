@@ -9,7 +9,7 @@ helpers to advance its clock, mint tokens and inject faults.
     from trello_auth.sandbox import Sandbox
 
     with Sandbox() as sb:
-        client = ta.Client(sb.app_key, sb.token, base_url=sb.api_base)
+        client = ta.Client(sb.app_key, sb.token, api_base=sb.api_base)
         assert client.me()["id"] == sb.member["id"]
 
 With ``Sandbox(tls=True)`` the bases are ``https://`` and ``sb.ca_file`` is a PEM file to trust
@@ -18,6 +18,9 @@ With ``Sandbox(tls=True)`` the bases are ``https://`` and ``sb.ca_file`` is a PE
 pytest: this module also defines a ``sandbox`` fixture (a fresh sandbox per test). Use it with
 ``pytest_plugins = ["trello_auth.sandbox"]`` in your ``conftest.py``, or
 ``from trello_auth.sandbox import sandbox`` in a test module.
+
+``SandboxMember``, ``SandboxFixtures`` and ``RecordedRequest`` are the ``TypedDict`` s of
+``Sandbox.member``, ``Sandbox.fixtures`` and ``Sandbox.requests()`` (plain dicts at run time).
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from types import TracebackType
 from typing import Any, Optional
 
 from ._trello_auth import _Sandbox
+from ._types import RecordedRequest, SandboxFixtures, SandboxMember
 
-__all__ = ["Sandbox", "sandbox"]
+__all__ = ["RecordedRequest", "Sandbox", "SandboxFixtures", "SandboxMember", "sandbox"]
 
 
 class Sandbox:
@@ -131,12 +135,12 @@ class Sandbox:
         return self._native.ca_pem
 
     @property
-    def member(self) -> dict[str, str]:
+    def member(self) -> SandboxMember:
         """The default member: ``id``, ``username``, ``full_name``."""
         return self._native.member
 
     @property
-    def fixtures(self) -> dict[str, str]:
+    def fixtures(self) -> SandboxFixtures:
         """The default member's ``board_id``, ``list_id``, ``card_id``, ``attachment_id`` and
         ``attachment_name``."""
         return self._native.fixtures
@@ -198,11 +202,11 @@ class Sandbox:
         """Disarms every fault."""
         self._native.clear_faults()
 
-    def requests(self) -> list[dict[str, Any]]:
+    def requests(self) -> list[RecordedRequest]:
         """The requests received so far, every credential redacted."""
         return self._native.requests()
 
-    def storage_requests(self) -> list[dict[str, Any]]:
+    def storage_requests(self) -> list[RecordedRequest]:
         """The requests that reached the storage origin."""
         return self._native.storage_requests()
 

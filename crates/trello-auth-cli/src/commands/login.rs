@@ -84,7 +84,7 @@ pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
         None => CredentialStore::new(args.store).map_err(trello_auth_login::Error::from)?,
     }
     .without_environment();
-    let credential_file = store.dir().join(trello_auth_login::store::CREDENTIALS_FILE);
+    let credential_file = store.dir().join(trello_auth_login::CREDENTIALS_FILE);
     if let Some(name) = &args.name {
         login = login.name(name.clone());
     }

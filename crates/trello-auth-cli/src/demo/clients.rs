@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
-use trello_auth_core::rate_limit::Limit;
 use trello_auth_core::token::Member;
+use trello_auth_core::Error as ClientError;
+use trello_auth_core::Limit;
 use trello_auth_core::{ApiKey, Credentials, Origin, Placement, RateLimiter, RetryPolicy, Token};
 use trello_auth_sandbox::Sandbox;
 

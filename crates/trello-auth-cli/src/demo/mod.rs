@@ -15,8 +15,8 @@ mod report;
 
 use std::time::{Duration, Instant};
 
-use trello_auth_core::client::ClientError;
 use trello_auth_core::oauth1::{self, Callback, Consumer};
+use trello_auth_core::Error as ClientError;
 use trello_auth_core::{
     parse_fragment, ApiKey, AppSecret, AuthorizeUrl, Credentials, Delivery, Expiration, Origin,
     Placement, Scopes,

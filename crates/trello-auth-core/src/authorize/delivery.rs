@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::error::{echo, ConfigError};
+use crate::config::{echo, ConfigError};
 use crate::origin::is_loopback;
 
 /// How Trello hands the token over (SPEC S1.3). Each callback variant carries its return

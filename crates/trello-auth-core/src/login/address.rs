@@ -5,7 +5,7 @@ use std::fmt;
 
 use url::Url;
 
-use crate::error::ConfigError;
+use crate::config::ConfigError;
 
 /// The port the login listener uses unless told otherwise. Trello matches allowed origins
 /// with their port (SPEC S7), so it is fixed: register `http://127.0.0.1:8080` for the key.

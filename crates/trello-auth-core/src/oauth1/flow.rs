@@ -12,7 +12,8 @@ use super::error::known_problem;
 use super::sign::{Consumer, OAuthParams, Signer, TokenCredentials};
 use super::OAuthError;
 use crate::origin::{is_loopback, Origin};
-use crate::secret::{is_visible_ascii, Token, TokenSecret};
+use crate::secret::{Token, TokenSecret};
+use crate::shape::is_visible_ascii;
 
 /// Path of the request-token endpoint under the authorize origin (SPEC S6).
 pub const REQUEST_TOKEN_PATH: &str = "/1/OAuthGetRequestToken";

@@ -4,7 +4,7 @@
 use std::error::Error as _;
 use std::time::Duration;
 
-use trello_auth_core::transport::TransportErrorKind;
+use trello_auth_core::TransportErrorKind;
 use trello_auth_core::{Transport, TransportError};
 use trello_auth_hyper::HyperTransport;
 

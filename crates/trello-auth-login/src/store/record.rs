@@ -143,7 +143,7 @@ pub(super) fn parse_record(
 /// A profile name is 1–64 characters of `A-Z a-z 0-9 _ . -`.
 ///
 /// ```
-/// use trello_auth_login::store::validate_profile;
+/// use trello_auth_login::validate_profile;
 /// assert!(validate_profile("work-2.old_one").is_ok());
 /// assert_eq!(validate_profile("").unwrap_err().code(), "invalid_profile");
 /// assert_eq!(validate_profile("a/b").unwrap_err().code(), "invalid_profile");

@@ -11,6 +11,10 @@ use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha1::Sha1;
 
+/// Accepted distance between `oauth_timestamp` and the sandbox clock, in seconds (RFC 5849
+/// §3.3 leaves the window to the server).
+pub(crate) const TIMESTAMP_WINDOW_SECS: i64 = 300;
+
 /// RFC 3986 §2.3 unreserved characters stay; everything else is percent-encoded
 /// (RFC 5849 §3.6).
 const RFC3986: &AsciiSet = &NON_ALPHANUMERIC

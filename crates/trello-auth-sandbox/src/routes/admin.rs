@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 
 use crate::model::{App, Expiration, Fault, Member, RouteMatch, Scopes, TokenSpec};
 use crate::random;
+use crate::request::Req;
 use crate::response::{self, Response};
-use crate::routes::Req;
 use crate::state::State;
 
 fn bad(msg: impl Into<String>) -> Response {

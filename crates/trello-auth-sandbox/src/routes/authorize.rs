@@ -12,8 +12,8 @@ use crate::html::{self, Consent};
 use crate::model::{Expiration, Scopes, TokenSpec};
 use crate::origin::{origin_of, parse_return_url};
 use crate::random;
+use crate::request::Params;
 use crate::response::{self, Response};
-use crate::routes::Params;
 use crate::state::{lock, Callback, Delivery, Pending, PendingKind, State, PENDING_TTL_MS};
 
 /// SPEC S7's text for a `return_url` outside the allowed origins.

@@ -13,15 +13,12 @@ use crate::model::{Expiration, Scopes, TokenSpec};
 use crate::oauth1_verify::{encode, parse_authorization};
 use crate::origin::parse_return_url;
 use crate::random;
+use crate::request::{Meta, Params, Req};
 use crate::response::{self, Response};
 use crate::routes::authorize::{
     self, callback_allowed, DENIED_TITLE, INVALID_RETURN_URL, REJECTED,
 };
-use crate::routes::{Meta, Params, Req};
 use crate::state::{lock, Callback, PendingKind, RequestToken, State, PENDING_TTL_MS};
-
-/// Accepted distance between `oauth_timestamp` and the sandbox clock, in seconds.
-pub(crate) const TIMESTAMP_WINDOW_SECS: i64 = 300;
 
 fn header_params(req: &Req, meta: &mut Meta) -> Result<Vec<(String, String)>, Response> {
     meta.placement = crate::model::Placement::SignedHeader;

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::credentials::{guarded, Need, Principal};
 use crate::random;
+use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
-use crate::routes::{Meta, Params, Req};
 use crate::state::{lock, Board, Card, State, World};
 
 /// Routes `/1/{segs...}` (not `tokens`, `authorize` or the OAuth endpoints).

@@ -3,8 +3,8 @@
 
 use http::{Method, StatusCode};
 
+use crate::request::Req;
 use crate::response::{self, Response};
-use crate::routes::Req;
 use crate::state::{lock, State};
 
 /// The bytes of every attachment.

@@ -9,8 +9,8 @@ use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::credentials::{guarded, Need, Principal};
+use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
-use crate::routes::{Meta, Params, Req};
 use crate::state::{State, TokenCheck, TokenRecord};
 
 /// Routes `/1/tokens/{segs...}`.

@@ -5,7 +5,7 @@ use std::error::Error as _;
 use std::future::Future;
 use std::time::Duration;
 
-use trello_auth_core::transport::TransportErrorKind;
+use trello_auth_core::TransportErrorKind;
 use trello_auth_core::{BlockingTransport, TransportError};
 use trello_auth_ureq::UreqTransport;
 

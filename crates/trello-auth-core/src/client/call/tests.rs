@@ -1,14 +1,18 @@
 //! Unit tests of the sans-IO client loop: retries, pacing, verdict errors, the hook.
 
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use http::HeaderName;
+use http::header::CONTENT_TYPE;
+use http::{HeaderName, HeaderValue, Method};
 
 use proptest::prelude::*;
 
 use super::*;
-use crate::rate_limit::Limit;
-use crate::{ApiKey, Token};
+use crate::classify::{RateLimitKind, TokenRejection};
+use crate::client::{ClientBuilder, Session};
+use crate::rate_limit::{Limit, RateLimiter};
+use crate::{ApiKey, Credentials, Origin, Placement, RetryPolicy, Token};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 
@@ -19,10 +23,16 @@ fn creds() -> Credentials {
     )
 }
 
+/// Key + token in the header, no rate limiter, seed 1: change what a test needs.
+fn builder() -> ClientBuilder<Session> {
+    Session::builder()
+        .credentials(creds())
+        .rate_limiter(None)
+        .seed(1)
+}
+
 fn session() -> Session {
-    Session::new(Auth::key_token(creds(), Placement::Header))
-        .with_rate_limiter(None)
-        .with_seed(1)
+    builder().build()
 }
 
 fn response(status: u16, body: &str) -> Response {
@@ -84,7 +94,7 @@ fn rate_limits_are_retried_for_any_method_then_reported() {
     }
     let _ = send(&mut call);
     match call.settle(Ok(limited()), Instant::now) {
-        Next::Fail(ClientError::RateLimited { limit, retry_after }) => {
+        Next::Fail(Error::RateLimited { limit, retry_after }) => {
             assert_eq!(limit, RateLimitKind::Token);
             assert_eq!(retry_after, Some(Duration::from_secs(1)));
         }
@@ -131,7 +141,7 @@ fn transport_failures_are_retried_when_safe() {
     let _ = send(&mut post);
     assert!(matches!(
         post.settle(Err(io()), Instant::now),
-        Next::Fail(ClientError::Transport(_))
+        Next::Fail(Error::Transport(_))
     ));
     let mut get = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut get);
@@ -168,10 +178,12 @@ fn redirects_are_done_not_followed() {
 fn a_rejected_token_calls_the_hook_and_says_reauthorize() {
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = calls.clone();
-    let session = session().with_token_rejected_hook(Arc::new(move |reason| {
-        assert_eq!(reason, TokenRejection::Expired);
-        seen.fetch_add(1, Ordering::SeqCst);
-    }));
+    let session = builder()
+        .on_token_rejected(move |reason| {
+            assert_eq!(reason, TokenRejection::Expired);
+            seen.fetch_add(1, Ordering::SeqCst);
+        })
+        .build();
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     let _ = send(&mut call);
     match call.settle(Ok(response(401, "expired token")), Instant::now) {
@@ -187,17 +199,19 @@ fn a_rejected_token_calls_the_hook_and_says_reauthorize() {
     let _ = send(&mut call);
     assert!(matches!(
         call.settle(Ok(response(401, "invalid key")), Instant::now),
-        Next::Fail(ClientError::KeyRejected)
+        Next::Fail(Error::KeyRejected)
     ));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
 #[test]
 fn the_rate_limiter_paces_attempts() {
-    let session = session().with_rate_limiter(Some(RateLimiter::new(
-        Limit::TRELLO_KEY,
-        Limit::new(1, Duration::from_secs(1)),
-    )));
+    let session = builder()
+        .rate_limiter(Some(RateLimiter::new(
+            Limit::TRELLO_KEY,
+            Limit::new(1, Duration::from_secs(1)),
+        )))
+        .build();
     let t0 = Instant::now();
     let mut first = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     assert!(matches!(first.attempt(t0, || 0).unwrap(), Attempt::Send(_)));
@@ -214,7 +228,7 @@ fn the_rate_limiter_paces_attempts() {
 
 #[test]
 fn spent_budgets_reported_by_the_server_pause_the_next_attempt() {
-    let session = session().with_rate_limiter(Some(RateLimiter::default()));
+    let session = builder().rate_limiter(Some(RateLimiter::default())).build();
     let t0 = Instant::now();
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     assert!(matches!(call.attempt(t0, || 0).unwrap(), Attempt::Send(_)));
@@ -235,7 +249,7 @@ fn spent_budgets_reported_by_the_server_pause_the_next_attempt() {
 
 #[test]
 fn placement_errors_surface_from_attempt() {
-    let session = Session::new(Auth::key_token(creds(), Placement::Body)).with_rate_limiter(None);
+    let session = builder().placement(Placement::Body).build();
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     assert_eq!(
         call.attempt(Instant::now(), || 0).unwrap_err().code(),
@@ -265,15 +279,15 @@ fn paths_are_validated() {
 #[test]
 fn the_api_base_rebinds_the_credentials() {
     let sandbox = Origin::parse("http://127.0.0.1:9000").unwrap();
-    let session = session().with_api_base(sandbox);
+    let session = builder().api_base(sandbox).build();
     let mut call = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     assert_eq!(send(&mut call).uri(), "http://127.0.0.1:9000/1/members/me");
 }
 
 #[test]
 fn jitter_is_uniform_in_unit_interval_and_seeded() {
-    let a = session().with_seed(42);
-    let b = session().with_seed(42);
+    let a = builder().seed(42).build();
+    let b = builder().seed(42).build();
     let draws: Vec<f64> = (0..1000).map(|_| a.jitter()).collect();
     assert!(draws.iter().all(|j| (0.0..1.0).contains(j)));
     assert_eq!(draws[0], b.jitter());
@@ -338,9 +352,11 @@ fn oauth1_sessions_sign_each_attempt_afresh_and_only_for_the_api() {
 
     let consumer = Consumer::new(KEY, AppSecret::new("a".repeat(64)).unwrap());
     let token = TokenCredentials::new(Token::new("b".repeat(64)).unwrap(), TokenSecret::new("c"));
-    let session = Session::new(Auth::oauth1(&consumer, &token))
-        .with_rate_limiter(None)
-        .with_seed(3);
+    let session = Session::builder()
+        .oauth1(consumer, token)
+        .rate_limiter(None)
+        .seed(3)
+        .build();
     assert_eq!(
         session.auth().token().unwrap().expose_secret(),
         "b".repeat(64)

@@ -1,5 +1,7 @@
 //! [`TrustRoots`]: which root certificates a transport trusts, as its builder collects them.
 
+use std::fmt;
+
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
@@ -12,7 +14,7 @@ use rustls_pki_types::CertificateDer;
 /// [`check`](Self::check), which the builders call when they build.
 ///
 /// ```
-/// use trello_auth_core::transport::TrustRoots;
+/// use trello_auth_net::TrustRoots;
 ///
 /// let mut roots = TrustRoots::default();
 /// assert!(roots.is_default() && roots.check().is_ok());
@@ -23,7 +25,7 @@ use rustls_pki_types::CertificateDer;
 /// only_mine.set_built_in(false);
 /// assert!(only_mine.check().unwrap_err().starts_with("no root certificate is trusted"));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TrustRoots {
     built_in: bool,
     extra: Vec<CertificateDer<'static>>,
@@ -38,6 +40,16 @@ impl Default for TrustRoots {
             extra: Vec::new(),
             error: None,
         }
+    }
+}
+
+impl fmt::Debug for TrustRoots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrustRoots")
+            .field("built_in", &self.built_in)
+            .field("extra", &self.extra.len())
+            .field("error", &self.error)
+            .finish()
     }
 }
 

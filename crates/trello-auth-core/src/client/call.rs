@@ -1,0 +1,187 @@
+//! [`Call`]: one request walked through rate limiter → prepare → send → classify → act, with
+//! what it says to do next ([`Attempt`], [`Next`]).
+
+use std::time::{Duration, Instant};
+
+use http::HeaderMap;
+
+use super::Session;
+use crate::classify::{classify, Verdict};
+use crate::error::Error;
+use crate::rate_limit::{Decision, RateLimitStatus};
+use crate::retry::is_idempotent;
+use crate::transport::{TransportError, TransportErrorKind};
+use crate::{Request, Response};
+
+/// One request on its way through the loop: ask [`attempt`](Call::attempt) what to do, send
+/// what it gives, hand the outcome to [`settle`](Call::settle), and act on its [`Next`].
+#[derive(Debug)]
+pub struct Call<'s> {
+    pub(super) session: &'s Session,
+    pub(super) template: Request,
+    pub(super) retries: u32,
+}
+
+/// What [`Call::attempt`] says to do now.
+#[derive(Debug)]
+#[must_use]
+// Boxing the request would cost an allocation per call; the value is moved once.
+#[allow(clippy::large_enum_variant)]
+pub enum Attempt {
+    /// The rate limiter says wait this long, then ask again.
+    Wait(Duration),
+    /// Send this request (credentials applied).
+    Send(Request),
+}
+
+/// What [`Call::settle`] says to do after an attempt.
+#[derive(Debug)]
+#[must_use]
+// Boxing the request would cost an allocation per call; the value is moved once.
+#[allow(clippy::large_enum_variant)]
+pub enum Next {
+    /// Finished: a 2xx, or a 3xx redirect returned as is (never followed, SPEC S3.4).
+    Done(Response),
+    /// Sleep this long, then ask [`Call::attempt`] again.
+    Retry(Duration),
+    /// Stop with this error.
+    Fail(Error),
+}
+
+impl Next {
+    /// The delay of a [`Next::Retry`].
+    pub fn retry_delay(&self) -> Option<Duration> {
+        match self {
+            Next::Retry(delay) => Some(*delay),
+            _ => None,
+        }
+    }
+}
+
+impl Call<'_> {
+    /// Asks the rate limiter, then prepares a fresh copy of the request (credentials placed, or
+    /// a new signature: `unix_time` reads the wall clock in seconds, called only for an OAuth
+    /// timestamp).
+    pub fn attempt(
+        &mut self,
+        now: Instant,
+        unix_time: impl FnOnce() -> u64,
+    ) -> Result<Attempt, Error> {
+        if let Some(mut limiter) = self.session.limiter() {
+            if let Decision::Wait(delay) = limiter.acquire(now) {
+                return Ok(Attempt::Wait(delay));
+            }
+        }
+        let copy = duplicate(&self.template);
+        self.session.prepare(copy, unix_time).map(Attempt::Send)
+    }
+
+    /// Classifies the outcome of an attempt and decides: done, retry after a delay, or fail.
+    /// `now` reads the clock (the moment the outcome arrived), called only when the rate
+    /// limiter must take in a spent budget.
+    ///
+    /// A 429 is retried for any method (the request was not processed, SPEC S4.3); a 5xx, a
+    /// timeout or a broken connection only for idempotent methods (the server may have acted);
+    /// a failure to connect for any method (nothing was sent). Delays come from the
+    /// [`RetryPolicy`](crate::RetryPolicy), which honours `Retry-After`, and the rate limiter takes in the
+    /// `x-rate-limit-*` headers. A rejected token calls the session's hook.
+    pub fn settle(
+        &mut self,
+        outcome: Result<Response, TransportError>,
+        now: impl FnOnce() -> Instant,
+    ) -> Next {
+        let session = self.session;
+        let method = self.template.method();
+        let response = match outcome {
+            Ok(response) => response,
+            Err(error) => {
+                let retryable = error.kind() == TransportErrorKind::Connect
+                    || (error.is_transient() && is_idempotent(method));
+                if retryable {
+                    if let Some(delay) =
+                        session
+                            .retry
+                            .next_delay(self.retries, None, session.jitter())
+                    {
+                        self.retries += 1;
+                        return Next::Retry(delay);
+                    }
+                }
+                return Next::Fail(Error::Transport(error));
+            }
+        };
+        // The lock is taken only in the rare case that can change the limiter.
+        if session.limiter.is_some() && budget_spent(response.headers()) {
+            if let Some(mut limiter) = session.limiter() {
+                limiter.observe(&RateLimitStatus::from_headers(response.headers()), now());
+            }
+        }
+        let verdict = classify(&response);
+        if verdict.is_success() || response.status().is_redirection() {
+            return Next::Done(response);
+        }
+        if let Some(delay) =
+            session
+                .retry
+                .retry_delay(method, &verdict, self.retries, session.jitter())
+        {
+            self.retries += 1;
+            return Next::Retry(delay);
+        }
+        if let (Verdict::TokenRejected { reason }, Some(hook)) =
+            (verdict, &session.on_token_rejected)
+        {
+            hook(reason);
+        }
+        match Error::from_verdict(&verdict) {
+            Some(error) => Next::Fail(error),
+            None => Next::Done(response),
+        }
+    }
+
+    /// How many retries this call has made.
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+}
+
+/// Whether the response reports the key's or the token's budget spent (`-remaining` is 0).
+/// Only then can [`RateLimiter::observe`] change anything, so the full parse of the nine
+/// `x-rate-limit-*` headers is skipped on the common path.
+fn budget_spent(headers: &HeaderMap) -> bool {
+    // One pass over the few headers of a response costs less than hashing two long names,
+    // and it stops once both have been read.
+    let (mut key_seen, mut token_seen) = (false, false);
+    for (name, value) in headers {
+        let seen = match name.as_str() {
+            "x-rate-limit-api-key-remaining" => &mut key_seen,
+            "x-rate-limit-api-token-remaining" => &mut token_seen,
+            _ => continue,
+        };
+        let digits = value.as_bytes().trim_ascii();
+        if !digits.is_empty() && digits.iter().all(|b| *b == b'0') {
+            return true;
+        }
+        *seen = true;
+        if key_seen && token_seen {
+            return false;
+        }
+    }
+    false
+}
+
+/// A copy of `request` (`http::Request` is not `Clone`: extensions are dropped).
+fn duplicate(request: &Request) -> Request {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    // Most calls have no header of their own: the new request's empty map will do.
+    if !request.headers().is_empty() {
+        *copy.headers_mut() = request.headers().clone();
+    }
+    copy
+}
+
+#[cfg(test)]
+mod tests;
