@@ -32,7 +32,7 @@ mod signature;
 
 use base_string::{Digits, Target};
 use credentials::Prefix;
-use params::{form_body, Found, ParamList};
+use params::{form_body, Found, Fragments, ParamList};
 use signature::Redacted;
 
 pub use credentials::{Consumer, TokenCredentials};
@@ -76,9 +76,9 @@ pub struct Signer {
     has_token: bool,
     /// The parts of the base string that only depend on the credentials, encoded ahead:
     /// signing copies them whole.
-    base_fragments: base_string::Fragments,
+    base_fragments: Fragments,
     /// The same for the header.
-    header_fragments: header::Fragments,
+    header_fragments: Fragments,
     /// Keyed with `enc(consumer_secret)&enc(token_secret)`, never updated: cloned per use.
     mac: Hmac<Sha1>,
 }
@@ -123,8 +123,8 @@ impl Signer {
         Self {
             consumer_key: encoded_key,
             has_token: token.is_some(),
-            base_fragments: base_string::Fragments::new(consumer_key, token_only),
-            header_fragments: header::Fragments::new(consumer_key, token_only),
+            base_fragments: base_string::fragments(consumer_key, token_only),
+            header_fragments: header::fragments(consumer_key, token_only),
             mac: signature::keyed_mac(consumer_secret, token.map(|(_, secret)| secret)),
         }
     }

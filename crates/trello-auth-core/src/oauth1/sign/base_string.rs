@@ -5,9 +5,8 @@
 use std::borrow::Cow;
 
 use http::{Method, Uri};
-use zeroize::Zeroizing;
 
-use super::params::{fragment, OAuthParams, ParamList};
+use super::params::{Fragments, OAuthParams, ParamList, Syntax};
 use crate::oauth1::encode::{encode_bytes, Times};
 use crate::oauth1::OAuthError;
 
@@ -68,37 +67,18 @@ impl<'u> Target<'u> {
     }
 }
 
-/// The parts of the protocol parameters that only depend on the credentials, encoded ahead
-/// (twice, as the base string holds them): signing copies them whole. Zeroized on drop, as
-/// they hold the token.
-#[derive(Clone)]
-pub(super) struct Fragments {
-    /// `oauth_consumer_key%3D<key, encoded twice>%26oauth_nonce%3D`.
-    key: Zeroizing<Vec<u8>>,
-    /// `%26oauth_token%3D<token, encoded twice>`, or nothing.
-    token: Zeroizing<Vec<u8>>,
-}
+/// How the base string writes the consumer key and the token.
+pub(super) const SYNTAX: Syntax = Syntax {
+    key_before: b"oauth_consumer_key%3D",
+    key_after: b"%26oauth_nonce%3D",
+    token_before: b"%26oauth_token%3D",
+    token_after: b"",
+    times: Times::Twice,
+};
 
-impl Fragments {
-    pub(super) fn new(consumer_key: &str, token: Option<&str>) -> Self {
-        Self {
-            key: fragment(
-                b"oauth_consumer_key%3D",
-                consumer_key,
-                Times::Twice,
-                b"%26oauth_nonce%3D",
-            ),
-            token: token.map_or_else(
-                || Zeroizing::new(Vec::new()),
-                |t| fragment(b"%26oauth_token%3D", t, Times::Twice, b""),
-            ),
-        }
-    }
-
-    /// Their total length, to size the output buffer.
-    pub(super) fn byte_len(&self) -> usize {
-        self.key.len() + self.token.len()
-    }
+/// The consumer key and the token as the base string holds them.
+pub(super) fn fragments(consumer_key: &str, token: Option<&str>) -> Fragments {
+    Fragments::new(&SYNTAX, consumer_key, token)
 }
 
 /// Appends the protocol parameters (RFC 5849 §3.1; never `oauth_signature` or `realm`) as

@@ -3,9 +3,8 @@
 //! once, and the header value marked sensitive.
 
 use http::HeaderValue;
-use zeroize::Zeroizing;
 
-use super::params::{fragment, OAuthParams};
+use super::params::{Fragments, OAuthParams, Syntax};
 use crate::oauth1::encode::{encode_bytes, Times};
 use crate::oauth1::OAuthError;
 
@@ -54,36 +53,18 @@ pub(super) fn sensitive_value(authorization: &str) -> Result<HeaderValue, OAuthE
     Ok(value)
 }
 
-/// The parts of the header that only depend on the credentials, encoded ahead (once):
-/// signing copies them whole. Zeroized on drop, as they hold the token.
-#[derive(Clone)]
-pub(super) struct Fragments {
-    /// `oauth_consumer_key="<key, encoded>", oauth_nonce="`.
-    key: Zeroizing<Vec<u8>>,
-    /// `, oauth_token="<token, encoded>"`, or nothing.
-    token: Zeroizing<Vec<u8>>,
-}
+/// How the header writes the consumer key and the token.
+pub(super) const SYNTAX: Syntax = Syntax {
+    key_before: b"oauth_consumer_key=\"",
+    key_after: b"\", oauth_nonce=\"",
+    token_before: b", oauth_token=\"",
+    token_after: b"\"",
+    times: Times::Once,
+};
 
-impl Fragments {
-    pub(super) fn new(consumer_key: &str, token: Option<&str>) -> Self {
-        Self {
-            key: fragment(
-                b"oauth_consumer_key=\"",
-                consumer_key,
-                Times::Once,
-                b"\", oauth_nonce=\"",
-            ),
-            token: token.map_or_else(
-                || Zeroizing::new(Vec::new()),
-                |t| fragment(b", oauth_token=\"", t, Times::Once, b"\""),
-            ),
-        }
-    }
-
-    /// Their total length, to size the output buffer.
-    pub(super) fn byte_len(&self) -> usize {
-        self.key.len() + self.token.len()
-    }
+/// The consumer key and the token as the header holds them.
+pub(super) fn fragments(consumer_key: &str, token: Option<&str>) -> Fragments {
+    Fragments::new(&SYNTAX, consumer_key, token)
 }
 
 #[cfg(test)]

@@ -215,6 +215,54 @@ pub(super) fn form_body<'b>(headers: &HeaderMap, body: &'b [u8]) -> Option<&'b [
         .then_some(body)
 }
 
+/// How a stage writes the consumer key and the token: the literal text around each, and how
+/// many times each is percent-encoded (twice in the base string, once in the header).
+pub(super) struct Syntax {
+    /// Before the consumer key.
+    pub(super) key_before: &'static [u8],
+    /// After the consumer key: up to the nonce's value.
+    pub(super) key_after: &'static [u8],
+    /// Before the token.
+    pub(super) token_before: &'static [u8],
+    /// After the token.
+    pub(super) token_after: &'static [u8],
+    /// How many times values are encoded.
+    pub(super) times: Times,
+}
+
+/// The consumer key and the token as one stage writes them, encoded once when the signer is
+/// built rather than for every request; zeroized on drop.
+#[derive(Clone)]
+pub(super) struct Fragments {
+    /// The consumer key with its text, up to the nonce's value.
+    pub(super) key: Zeroizing<Vec<u8>>,
+    /// The token with its text, or nothing.
+    pub(super) token: Zeroizing<Vec<u8>>,
+}
+
+impl Fragments {
+    pub(super) fn new(syntax: &Syntax, consumer_key: &str, token: Option<&str>) -> Self {
+        let token = token.map_or_else(
+            || Zeroizing::new(Vec::new()),
+            |t| fragment(syntax.token_before, t, syntax.times, syntax.token_after),
+        );
+        Self {
+            key: fragment(
+                syntax.key_before,
+                consumer_key,
+                syntax.times,
+                syntax.key_after,
+            ),
+            token,
+        }
+    }
+
+    /// Their total length, to size the output buffer.
+    pub(super) fn byte_len(&self) -> usize {
+        self.key.len() + self.token.len()
+    }
+}
+
 /// `before`, `value` encoded `times` over, `after`: a credential parameter precomputed for
 /// the base string (twice) or the header (once).
 pub(super) fn fragment(

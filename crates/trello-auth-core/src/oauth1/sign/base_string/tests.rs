@@ -20,7 +20,7 @@ fn oauth_core_a_5_1_base_string() {
         .parse()
         .unwrap();
     let (list, _) = ParamList::collect(uri.query().unwrap().as_bytes(), b"").unwrap();
-    let fragments = Fragments::new("dpf43f3p2l4k3l03", Some("nnch734d00sl2jdk"));
+    let written = fragments("dpf43f3p2l4k3l03", Some("nnch734d00sl2jdk"));
     let params = OAuthParams::new("kllo9940pd9333jh", 1191242096);
     let mut out = Vec::new();
     let target = Target::new(&uri);
@@ -29,7 +29,7 @@ fn oauth_core_a_5_1_base_string() {
         &Method::GET,
         &target,
         &list,
-        &fragments,
+        &written,
         &params,
         b"1191242096",
     )
@@ -64,14 +64,14 @@ fn rfc5849_3_4_1_1_base_string() {
 
 #[test]
 fn the_protocol_block_is_sorted_and_encoded_twice() {
-    let fragments = Fragments::new("c k", Some("t/1"));
+    let written = fragments("c k", Some("t/1"));
     let params = OAuthParams {
         callback: Some("http://l/cb"),
         verifier: Some("v+1"),
         ..OAuthParams::new("n 1", 7)
     };
     let mut out = Vec::new();
-    write_oauth_block(&mut out, &fragments, &params, b"7");
+    write_oauth_block(&mut out, &written, &params, b"7");
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "oauth_callback%3Dhttp%253A%252F%252Fl%252Fcb%26oauth_consumer_key%3Dc%2520k%26\
@@ -84,7 +84,7 @@ fn the_protocol_block_is_sorted_and_encoded_twice() {
         include_version: false,
         ..OAuthParams::new("n", 1)
     };
-    write_oauth_block(&mut out, &Fragments::new("ck", None), &params, b"1");
+    write_oauth_block(&mut out, &fragments("ck", None), &params, b"1");
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "oauth_consumer_key%3Dck%26oauth_nonce%3Dn%26oauth_signature_method%3DHMAC-SHA1%26\

@@ -9,12 +9,12 @@ use crate::oauth1::sign::Signer;
 
 #[test]
 fn oauth_core_a_5_3_header() {
-    let fragments = Fragments::new("dpf43f3p2l4k3l03", Some("nnch734d00sl2jdk"));
+    let written = fragments("dpf43f3p2l4k3l03", Some("nnch734d00sl2jdk"));
     let params = OAuthParams::new("kllo9940pd9333jh", 1191242096);
     let mut out = Vec::new();
     write(
         &mut out,
-        &fragments,
+        &written,
         &params,
         b"tR3+Ty81lMeYAr/Fid0kMTYa/WM=",
         b"1191242096",
