@@ -2,6 +2,7 @@
 //! in any `Debug`, `Display` or error output of a public type, nor in `redact` output.
 
 use trello_auth_core::oauth1::{self, Consumer, OAuthParams, Signer, TokenCredentials};
+use trello_auth_core::oauth2;
 use trello_auth_core::{
     classify, parse_fragment, parse_pasted_token, parse_post_message, redact, token, ApiKey,
     AppSecret, Credentials, Error, Origin, Placement, Token, TokenSecret,
@@ -185,6 +186,82 @@ fn secrets_never_leak() {
         "access-token error",
         &oauth1::parse_access_token_response(&bad).unwrap_err(),
     );
+
+    // OAuth 2.0: the secrets, what holds them, the Bearer header, the refresh request, and
+    // errors about refused values and answers that echo them.
+    let client = oauth2::ClientCredentials::confidential(
+        "client-id",
+        oauth2::ClientSecret::new(APP_SECRET).unwrap(),
+    )
+    .unwrap();
+    out.debug("ClientCredentials", &client);
+    let access = oauth2::AccessToken::new(TOKEN).unwrap();
+    let refresh = oauth2::RefreshToken::new(TOKEN_SECRET).unwrap();
+    out.debug("AccessToken", &access);
+    out.debug("RefreshToken", &refresh);
+    out.debug(
+        "AuthorizationCode",
+        &oauth2::AuthorizationCode::new(TOKEN).unwrap(),
+    );
+    let pkce = oauth2::Pkce::from_verifier(&format!("{MARK}{}", "v".repeat(40))).unwrap();
+    out.debug("Pkce", &pkce);
+    out.debug("CodeVerifier", pkce.verifier());
+    let set = oauth2::TokenSet::new(access.clone(), Some(refresh.clone()), Some(1), vec![]);
+    out.debug("TokenSet", &set);
+    let get = http::Request::get("https://api.trello.com/1/members/me")
+        .body(Vec::new())
+        .unwrap();
+    let bearer = oauth2::bearer(get, &access).unwrap();
+    out.text("redact(bearer)", redact(&bearer));
+    out.error(
+        "bearer credentials_present",
+        &oauth2::bearer(bearer, &access).unwrap_err(),
+    );
+    let refreshing = oauth2::refresh_request(&Origin::atlassian_auth(), &client, &refresh);
+    out.text("redact(refresh_request)", redact(&refreshing));
+    let exchanging = oauth2::code_exchange_request(
+        &Origin::atlassian_auth(),
+        &client,
+        &oauth2::AuthorizationCode::new(TOKEN).unwrap(),
+        pkce.verifier(),
+        "http://127.0.0.1:8080/callback",
+    );
+    out.text("redact(code_exchange_request)", redact(&exchanging));
+    for bad in [format!("{TOKEN} x"), format!("\u{7f}{TOKEN}")] {
+        let e = oauth2::AccessToken::new(bad.clone()).unwrap_err();
+        out.error("AccessToken::new error", &e);
+        out.error("crate Error (oauth2)", &Error::from(e));
+        out.error(
+            "ClientSecret::new error",
+            &oauth2::ClientSecret::new(bad).unwrap_err(),
+        );
+    }
+    for url in [
+        format!("http://127.0.0.1/cb?code={TOKEN}&state={TOKEN_SECRET}"),
+        format!("http://127.0.0.1/cb?error={TOKEN}&error_description={TOKEN}&state=s"),
+        format!("http://127.0.0.1/cb?code={TOKEN}&code={TOKEN}&state=s"),
+    ] {
+        out.error(
+            "parse_redirect",
+            &oauth2::parse_redirect(&url, "s").unwrap_err(),
+        );
+    }
+    for (status, body) in [
+        (
+            200,
+            format!("{{\"access_token\":\"{TOKEN}\",\"token_type\":\"{TOKEN}\"}}"),
+        ),
+        (200, format!("{{\"access_token\":\"{TOKEN} x\"}}")),
+        (
+            400,
+            format!("{{\"error\":\"{TOKEN}\",\"error_description\":\"{TOKEN}\"}}"),
+        ),
+        (500, TOKEN.to_owned()),
+    ] {
+        let r = http::Response::builder().status(status).body(body).unwrap();
+        let e = oauth2::parse_token_response(&r, 0).unwrap_err();
+        out.error("parse_token_response", &e);
+    }
 
     out.assert_clean();
 }

@@ -7,8 +7,18 @@ pub mod chromium;
 
 use std::path::{Path, PathBuf};
 
-/// The five kinds of VECTORS.md, one folder each under [`vectors_dir`].
-pub const KINDS: [&str; 5] = ["authorize", "capture", "placement", "classify", "oauth1"];
+/// The kinds of conformance vectors (docs/vectors.md), one folder each under [`vectors_dir`].
+pub const KINDS: [&str; 9] = [
+    "authorize",
+    "capture",
+    "placement",
+    "classify",
+    "oauth1",
+    "pkce",
+    "oauth2_authorize",
+    "oauth2_redirect",
+    "oauth2_token",
+];
 
 /// `tests/vectors/` of this workspace.
 pub fn vectors_dir() -> PathBuf {

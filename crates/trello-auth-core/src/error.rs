@@ -1,6 +1,7 @@
 //! [`Error`], the one error type of this crate: each module's own error ([`ConfigError`],
-//! [`PlacementError`], [`CaptureError`], [`OAuthError`], [`TransportError`], [`DecodeError`])
-//! converts into it, and Trello's refusals (SPEC S4) become its first variants.
+//! [`PlacementError`], [`CaptureError`], [`OAuthError`], [`OAuth2Error`], [`TransportError`],
+//! [`DecodeError`]) converts into it, and Trello's refusals (SPEC S4) become its first
+//! variants.
 //!
 //! Every error has a stable `code()`, the names of the conformance vectors, also used by the
 //! Python binding. No message ever contains a secret, a URL, a header value or a body.
@@ -12,6 +13,7 @@ use crate::classify::{PermissionReason, RateLimitKind, TokenRejection, Verdict};
 use crate::config::ConfigError;
 use crate::credentials::PlacementError;
 use crate::oauth1::OAuthError;
+use crate::oauth2::OAuth2Error;
 use crate::token::DecodeError;
 use crate::transport::TransportError;
 
@@ -110,6 +112,11 @@ pub enum Error {
     /// does not match or was denied (SPEC S6). The variant says what to do.
     #[error(transparent)]
     OAuth(#[from] OAuthError),
+    /// An OAuth 2.0 step failed: a refused authorization request, a redirect that does not
+    /// match or was denied, or a token endpoint refusal (SPEC S8). The variant says what to
+    /// do; an `invalid_grant` means re-authorize.
+    #[error(transparent)]
+    OAuth2(#[from] OAuth2Error),
     /// No token could be read from a redirect, a message or a paste, or the user denied
     /// access (SPEC S1.3, S1.4). The variant says what to do.
     #[error(transparent)]
@@ -163,6 +170,7 @@ impl Error {
             Error::Placement(e) => e.code(),
             Error::Decode(e) => e.code(),
             Error::OAuth(e) => e.code(),
+            Error::OAuth2(e) => e.code(),
             Error::Capture(e) => e.code(),
         }
     }

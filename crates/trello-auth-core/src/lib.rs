@@ -7,8 +7,9 @@
 //! jitter) is an argument, so every output is reproducible.
 //!
 //! In scope: authorize URLs (SPEC S1), token capture (S1.3, S1.4), credential placement (S3),
-//! response classification (S4), the token resource (S5), OAuth 1.0a (S6), retry and rate-limit
-//! policy (S4.3), the login receiver of a loopback listener (S10), and redaction for logs.
+//! response classification (S4), the token resource (S5), OAuth 1.0a (S6), OAuth 2.0 with PKCE
+//! (S8, [`oauth2`]), retry and rate-limit policy (S4.3), the login receiver of a loopback
+//! listener (S10), and redaction for logs.
 //! Out of scope: sending anything.
 //!
 //! ```
@@ -40,6 +41,7 @@ mod encode;
 mod error;
 pub mod login;
 pub mod oauth1;
+pub mod oauth2;
 mod origin;
 mod rate_limit;
 mod redact;

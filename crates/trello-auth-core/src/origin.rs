@@ -97,6 +97,11 @@ impl Origin {
         Self::parse(TRELLO_AUTH).expect("TRELLO_AUTH is a valid https origin")
     }
 
+    /// `https://auth.atlassian.com`, the OAuth 2.0 authorization server (SPEC S8.1).
+    pub fn atlassian_auth() -> Self {
+        Self::parse("https://auth.atlassian.com").expect("a valid https origin")
+    }
+
     /// The origin as `scheme://host[:port]`, without a trailing slash.
     pub fn as_str(&self) -> &str {
         &self.serialized

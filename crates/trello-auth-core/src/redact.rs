@@ -167,11 +167,15 @@ fn redact_json(value: &mut serde_json::Value) {
 /// `key`, `token`, `oauth_*`, and any name mentioning a token, secret or password.
 fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    // `code` and `*verifier*`: an OAuth 2.0 authorization code and its PKCE verifier (SPEC S8.4).
     lower == "key"
+        || lower == "code"
         || lower.starts_with("oauth_")
-        || ["token", "secret", "password", "apikey", "api_key"]
-            .iter()
-            .any(|s| lower.contains(s))
+        || [
+            "token", "secret", "password", "apikey", "api_key", "verifier",
+        ]
+        .iter()
+        .any(|s| lower.contains(s))
 }
 
 fn is_secret_header(name: &str) -> bool {

@@ -78,6 +78,9 @@ macro_rules! secret_type {
     };
 }
 
+// The OAuth 2.0 secrets (`oauth2::secrets`) are written by the same macro.
+pub(crate) use secret_type;
+
 secret_type!(
     /// A Trello user token (SPEC S2): opaque visible ASCII (0x21–0x7E), in practice 64 lower
     /// hex (legacy) or `ATTA` + 64 lower hex + 8 upper hex. Also the OAuth 1.0a access or

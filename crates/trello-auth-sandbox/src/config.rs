@@ -17,6 +17,9 @@
 //! secret = "..."                                 # optional: generated (64 hex)
 //! allowed_origins = ["http://localhost:8080", "https://*.example.com"]
 //!
+//! [oauth2]                        # the OAuth 2.0 clients registered at start (SPEC S8)
+//! redirect_uris = ["http://127.0.0.1:8080/callback", "http://localhost:8080/callback"]
+//!
 //! [[members]]                     # the first member is the default (signed-in) member
 //! username = "alice"
 //! full_name = "Alice"             # optional
@@ -43,6 +46,8 @@ pub struct Config {
     pub rate_limits: Option<RateLimits>,
     /// The body limit in bytes, if the file sets it.
     pub body_limit: Option<usize>,
+    /// The OAuth 2.0 clients' redirect URIs (`[oauth2] redirect_uris`), if the file sets them.
+    pub oauth2_redirect_uris: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +59,13 @@ struct FileConfig {
     members: Vec<FileMember>,
     rate_limits: Option<FileLimits>,
     body_limit: Option<usize>,
+    oauth2: Option<FileOAuth2>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOAuth2 {
+    redirect_uris: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +154,7 @@ impl Config {
             members,
             rate_limits,
             body_limit: file.body_limit,
+            oauth2_redirect_uris: file.oauth2.and_then(|o| o.redirect_uris),
         })
     }
 

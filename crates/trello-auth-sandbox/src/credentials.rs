@@ -14,6 +14,12 @@
 //! - over a rate limit: 429 with Trello's JSON (SPEC S4.3);
 //! - a write with a token lacking `write` (or a read lacking `read`): 401
 //!   `unauthorized permission requested`.
+//!
+//! OAuth 2.0 (SPEC S8.7): `Authorization: Bearer <access_token>` is the header placement
+//! (counted with the others, logged as `header`); an unknown, revoked or expired access token answers 401
+//! `invalid token`, as does an OAuth 2.0 access token in the query or a body (SPEC S8.1); a
+//! missing scope answers 403 `insufficient scope` (plain text; Trello's body is undocumented).
+//! The rate limits count the client id as the key.
 
 use std::sync::Arc;
 
@@ -23,6 +29,7 @@ use http::StatusCode;
 
 use crate::model::{Placement, Scopes};
 use crate::oauth1_verify::{self, SignedRequest};
+use crate::oauth2::{self, AccessCheck};
 use crate::rate_limit::Limit;
 use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
@@ -31,10 +38,14 @@ use crate::state::{AppRecord, State, TokenCheck};
 /// An authenticated caller.
 #[derive(Debug)]
 pub(crate) struct Principal {
-    pub(crate) app: Arc<AppRecord>,
+    /// What the key budget counts: the app key, or the OAuth 2.0 client id.
+    pub(crate) rate_key: Arc<str>,
     pub(crate) token: String,
     pub(crate) member_id: Arc<str>,
+    /// Key + token scopes (all false for a Bearer token).
     pub(crate) scopes: Scopes,
+    /// The OAuth 2.0 scopes of a Bearer token (SPEC S8.8).
+    pub(crate) oauth2_scopes: Option<Arc<[String]>>,
     pub(crate) placement: Placement,
 }
 
@@ -67,7 +78,7 @@ pub(crate) fn guarded(
         return response::unauthorized(bodies::UNAUTHORIZED_PERMISSION);
     }
     let verdict = state.rate.check(
-        &p.app.app.key,
+        &p.rate_key,
         &p.token,
         state.clock.now_ms(),
         req.path().starts_with("/1/members/"),
@@ -91,6 +102,18 @@ pub(crate) fn guarded(
                 br#"{"error":"MEMBER_LIMIT_EXCEEDED","message":"Rate limit exceeded"}"#,
             ),
         ),
+        None if p.oauth2_scopes.is_some() => {
+            let required = oauth2::required_scope(req.path(), need == Need::Write);
+            if p.oauth2_scopes
+                .iter()
+                .flat_map(|s| s.iter())
+                .any(|s| s == required)
+            {
+                handler(&p)
+            } else {
+                response::text(StatusCode::FORBIDDEN, INSUFFICIENT_SCOPE)
+            }
+        }
         None => {
             let allowed = match need {
                 Need::Write => p.scopes.write,
@@ -124,6 +147,9 @@ pub(crate) fn guarded(
     resp
 }
 
+/// The 403 body for a Bearer token without the route's scope (SPEC S8.7 documents no body).
+const INSUFFICIENT_SCOPE: &str = "insufficient scope";
+
 const KEY_INTERVAL: HeaderName = HeaderName::from_static("x-rate-limit-api-key-interval-ms");
 const KEY_MAX: HeaderName = HeaderName::from_static("x-rate-limit-api-key-max");
 const KEY_REMAINING: HeaderName = HeaderName::from_static("x-rate-limit-api-key-remaining");
@@ -149,7 +175,10 @@ pub(crate) fn authenticate(
         meta.placement = Placement::Multiple;
         return Err(response::bad_request("credentials in more than one place"));
     }
-    let (key, token, placement) = if let Some(h) = header {
+    let (key, token, placement) = if let Some(bearer) = header.and_then(bearer_token) {
+        meta.placement = Placement::Header;
+        return check_bearer(state, bearer);
+    } else if let Some(h) = header {
         let Some(hp) = oauth1_verify::parse_authorization(h) else {
             meta.placement = Placement::Header;
             return Err(response::unauthorized(bodies::INVALID_KEY));
@@ -204,18 +233,52 @@ pub(crate) fn authenticate(
     check_token(state, app, token, placement)
 }
 
+/// The token of an `Authorization: Bearer <token>` header (the scheme compared
+/// case-insensitively, RFC 6750 §2.1).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, rest) = header.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+}
+
+fn check_bearer(state: &State, token: &str) -> Result<Principal, Response> {
+    match state.oauth2.check_access(token, state.clock.now_ms()) {
+        AccessCheck::Valid {
+            client_id,
+            member_id,
+            scopes,
+        } => Ok(Principal {
+            rate_key: client_id,
+            token: token.to_owned(),
+            member_id,
+            scopes: Scopes {
+                read: false,
+                write: false,
+                account: false,
+            },
+            oauth2_scopes: Some(scopes),
+            placement: Placement::Header,
+        }),
+        AccessCheck::Invalid => Err(response::unauthorized(bodies::INVALID_TOKEN)),
+    }
+}
+
 fn check_token(
     state: &State,
     app: Arc<AppRecord>,
     token: String,
     placement: Placement,
 ) -> Result<Principal, Response> {
+    // SPEC S8.1: an OAuth 2.0 token is never valid outside the Bearer header.
+    if state.oauth2.is_access_token(&token) {
+        return Err(response::unauthorized(bodies::INVALID_TOKEN));
+    }
     match state.check_token(&app.app.key, &token) {
         TokenCheck::Valid { member_id, scopes } => Ok(Principal {
-            app,
+            rate_key: app.app.key.as_str().into(),
             token,
             member_id,
             scopes,
+            oauth2_scopes: None,
             placement,
         }),
         TokenCheck::Invalid => Err(response::unauthorized(bodies::INVALID_TOKEN)),

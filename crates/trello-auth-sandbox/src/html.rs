@@ -1,4 +1,4 @@
-//! The HTML pages: the consent page (SPEC S1, S6), the token and verifier pages, the message
+//! The HTML pages: the consent pages (SPEC S1, S6, S8.2), the token and verifier pages, the message
 //! page, the postMessage page, Trello's error page (SPEC S7) and the CDN's 403 page for a GET
 //! with a body (SPEC S3.4).
 //!
@@ -82,7 +82,6 @@ pub(crate) struct Consent<'a> {
 /// The consent page: one form posting to `/1/token/approve` with Allow and Deny submit controls
 /// named `approve`, as Trello's form does (SPEC S1).
 pub(crate) fn consent(c: &Consent<'_>) -> Page {
-    let app = escape(c.app_name);
     let mut scopes = String::new();
     for (on, name, title, text) in [
         (
@@ -112,8 +111,66 @@ pub(crate) fn consent(c: &Consent<'_>) -> Page {
             ));
         }
     }
-    let hidden: String = c
-        .fields
+    let expiry = format!(
+        "<p class=\"expiration\" data-expiration=\"{exp_name}\">{CLOCK_ICON}<span>{expiry}</span></p>\n",
+        expiry = expiry_sentence(c.expiration),
+        exp_name = escape(&c.expiration.name()),
+    );
+    consent_page(c.app_name, c.username, &scopes, &expiry, c.fields)
+}
+
+/// The OAuth 2.0 consent page (SPEC S8.2): the same form and contract as [`consent`], listing
+/// the requested scopes (`data-scope` carries each scope's name, `offline_access` included).
+pub(crate) fn oauth2_consent(
+    app_name: &str,
+    username: &str,
+    scopes: &[String],
+    fields: &[(String, String)],
+) -> Page {
+    let mut list = String::new();
+    for scope in scopes {
+        let (icon, text) = match scope.as_str() {
+            "offline_access" => (
+                "account",
+                "Keep this access while you are away (a refresh token)".to_owned(),
+            ),
+            s if s.starts_with("write:") => ("write", format!("Write: {}", scope_words(s))),
+            s => ("read", format!("Read: {}", scope_words(s))),
+        };
+        list.push_str(&format!(
+            "<li class=\"scope\" data-scope=\"{name}\">{icon}\
+             <span><strong>{name}</strong><span class=\"what\">{text}</span></span></li>\n",
+            name = escape(scope),
+            icon = scope_icon(icon),
+            text = escape(&text),
+        ));
+    }
+    let expiry = "<p class=\"expiration\">This access lasts until you revoke the app \
+                  on your account page.</p>\n";
+    consent_page(app_name, username, &list, expiry, fields)
+}
+
+/// `read:organization:trello` → `organization`; `write:board:membership:trello` →
+/// `board membership`.
+fn scope_words(scope: &str) -> String {
+    let parts: Vec<&str> = scope.split(':').collect();
+    match parts.as_slice() {
+        [_, middle @ .., "trello"] if !middle.is_empty() => middle.join(" "),
+        _ => scope.to_owned(),
+    }
+}
+
+/// The frame of both consent pages: who asks, for whom, `scopes` (`<li>`s), `expiry` (a
+/// paragraph), and the ONE form with the hidden `fields` and the Allow / Deny controls.
+fn consent_page(
+    app_name: &str,
+    username: &str,
+    scopes: &str,
+    expiry: &str,
+    fields: &[(String, String)],
+) -> Page {
+    let app = escape(app_name);
+    let hidden: String = fields
         .iter()
         .map(|(n, v)| {
             format!(
@@ -123,7 +180,7 @@ pub(crate) fn consent(c: &Consent<'_>) -> Page {
             )
         })
         .collect();
-    let user = escape(c.username);
+    let user = escape(username);
     let initial = |s: &str| {
         s.chars()
             .find(|c| c.is_alphanumeric())
@@ -136,7 +193,7 @@ pub(crate) fn consent(c: &Consent<'_>) -> Page {
          <p class=\"account\"><span class=\"avatar user\" aria-hidden=\"true\">{user_initial}</span>\
          <span>Signed in as <span class=\"username\">{user}</span></span></p>\n\
          <h2>{app} will be able to:</h2>\n<ul class=\"scopes\">\n{scopes}</ul>\n\
-         <p class=\"expiration\" data-expiration=\"{exp_name}\">{clock}<span>{expiry}</span></p>\n\
+         {expiry}\
          <form method=\"post\" action=\"/1/token/approve\">\n{hidden}\
          <div class=\"actions\">\n\
          <input type=\"submit\" name=\"approve\" value=\"Allow\" class=\"button primary\">\n\
@@ -144,15 +201,12 @@ pub(crate) fn consent(c: &Consent<'_>) -> Page {
          </div>\n</form>\n\
          <p class=\"fine\">You can revoke this access at any time. Only allow applications \
          you trust.</p>",
-        app_initial = initial(c.app_name),
-        user_initial = initial(c.username),
+        app_initial = initial(app_name),
+        user_initial = initial(username),
         logo = LOGO_TILE,
-        clock = CLOCK_ICON,
-        expiry = expiry_sentence(c.expiration),
-        exp_name = escape(&c.expiration.name()),
     );
     page(
-        &format!("Authorize {} | Trello sandbox", c.app_name),
+        &format!("Authorize {app_name} | Trello sandbox"),
         &body,
         CSP,
     )

@@ -1,5 +1,5 @@
 //! A Trello-compatible HTTP(S) server on loopback, for tests: the way people use stripe-mock or
-//! localstack, but for Trello's key + token and OAuth 1.0a authorization.
+//! localstack, but for Trello's key + token, OAuth 1.0a and OAuth 2.0 authorization.
 //!
 //! It behaves like Trello as the repository's `docs/trello.md` describes it (its sections are
 //! cited as "SPEC S4.1"): the consent page with Allow/Deny, display/fragment/postMessage
@@ -161,6 +161,8 @@
 //! | `POST /1/OAuthGetRequestToken` | SPEC S6; signed with the consumer; `oauth_callback` is `oob` or an http(s) URL |
 //! | `GET /1/OAuthAuthorizeToken` | the same consent form; Allow redirects to the callback with `oauth_token` and `oauth_verifier`, or shows the verifier in the first `<pre>` for `oob`; Deny redirects with `oauth_problem=user_refused` (or a page for `oob`); a callback outside the allowed origins gets the error page |
 //! | `POST /1/OAuthGetAccessToken` | signed with the request token; needs the verifier (401 `invalid verifier`); answers a sandbox token and its secret |
+//! | `GET /authorize` | SPEC S8.2: OAuth 2.0 consent page (the same form contract); unknown `client_id` or unregistered `redirect_uri`: 400 error page, no redirect; other problems redirect with `error` (RFC 6749 §4.1.2.1); Allow redirects with `code` and `state`, Deny with `error=access_denied` |
+//! | `POST /oauth/token` | SPEC S8.4–S8.6, JSON body only: `authorization_code` (PKCE S256) and `refresh_token` (rotation) |
 //!
 //! The consent page is real HTML showing the app name, the scopes and the expiry, with ONE form
 //! posting to `/1/token/approve` with `<input type="submit" name="approve" value="Allow">` and
@@ -173,6 +175,24 @@
 //! `window.opener.postMessage("<token>", "<return_url origin>")`. Deny: `#token=&error=Token%20request%20rejected`,
 //! or `postMessage({"error":"Token request rejected"}, ...)`, or a page in display mode.
 //! The signed-in user is the default member. Defaults: scope `read`, expiration `30days`.
+//!
+//! OAuth 2.0 (SPEC S8): a confidential client ([`Sandbox::oauth2`]'s `client_id` and
+//! `client_secret`, `ATOA...`) and a public client (`public_client_id`, PKCE only) are
+//! registered at start, every scope of SPEC S8.8 enabled, redirect URIs
+//! `http://127.0.0.1:8080/callback` and `http://localhost:8080/callback`. Codes are single use
+//! (a replayed code revokes its grant) and live 10 minutes; access tokens 3600 s; refresh tokens
+//! (only with `offline_access`) rotate on every refresh, live 90 days unused, and a rotated one
+//! presented again answers 403 `invalid_grant` and, more than 10 minutes after its rotation,
+//! revokes the whole grant; grants live 365 days; all on the sandbox clock. Token endpoint
+//! errors: 400 `invalid_request` (not a JSON body, a missing field), 400
+//! `unsupported_grant_type`, 401 `invalid_client` (unknown client, wrong or missing secret, or
+//! a secret from a public client), 400 `invalid_grant` (code, verifier or `redirect_uri`), 403
+//! `invalid_grant` `Unknown or invalid refresh token.`. On `/1/` routes,
+//! `Authorization: Bearer` is accepted with scope checks (`members/me` needs
+//! `read:member:trello`, the board, list and card routes `read:board:trello` or
+//! `write:board:trello`; else 403 `insufficient scope`); an unknown, expired or revoked access
+//! token, or one in the query or a body, answers 401 `invalid token`; `/1/tokens/*` with a
+//! Bearer header answers 400 (they are key + token routes, SPEC S8.7).
 //!
 //! OAuth 1.0a (RFC 5849): HMAC-SHA1 only. The base string is rebuilt from the listener's scheme
 //! and the `Host` header, the query and form-body parameters and the header's `oauth_*`
@@ -192,7 +212,7 @@
 //!
 //! | endpoint | body → answer |
 //! |---|---|
-//! | `GET /__sandbox/info` | → `api_base`, `auth_base`, `storage_base`, `app`, `member`, `token`, `fixtures` |
+//! | `GET /__sandbox/info` | → `api_base`, `auth_base`, `storage_base`, `app`, `member`, `token`, `fixtures`, `oauth2` |
 //! | `GET /__sandbox/clock` | → `{"now": unix secs, "offset_secs": N}` |
 //! | `POST /__sandbox/clock` | `{"advance_secs": N}` (N ≥ 0) → as GET |
 //! | `POST /__sandbox/apps` | `{"name"?, "key"?, "secret"?, "allowed_origins"?: [...]}` → the app (a bare `*` is refused) |
@@ -200,6 +220,8 @@
 //! | `POST /__sandbox/tokens` | `{"app_key"?, "member_id"?, "scope"?: "read,write", "expiration"?: "1hour"\|"1day"\|"30days"\|"never", "expires_in_secs"?: N}` → `{"token"}` |
 //! | `POST /__sandbox/faults` | `{"path", "match"?: "prefix"\|"exact", "method"?, "count"?: 1, "status"?: 500..599, "latency_ms"?, "close"?: bool}` → `{"armed": true}` |
 //! | `DELETE /__sandbox/faults` | disarms all |
+//! | `POST /__sandbox/oauth2/clients` | `{"name"?, "client_id"?, "client_secret"?, "public"?: bool, "redirect_uris"?: [...], "scopes"?: [...]}` → the client |
+//! | `POST /__sandbox/oauth2/revoke` | `{"client_id", "member_id"?}` → `{"revoked": N}` (every token of those grants stops working) |
 //! | `GET /__sandbox/requests` | → `[{"listener": "api"\|"storage", "method", "path", "placement": "none"\|"query"\|"header"\|"signed_header"\|"body"\|"multiple", "credentials_present", "authorization", "body", "status"}]` (oldest first, last 10,000) |
 //! | `DELETE /__sandbox/requests` | clears the log |
 //!
@@ -209,14 +231,16 @@
 //! connection is dropped), or `status` (answered instead of the route), or nothing more
 //! (latency only). The log redacts query values of `key`, `token`, `oauth_*`, every
 //! `Authorization` parameter, the same fields of JSON and form bodies, the consent form's
-//! `requestKey`, and the `/1/tokens/{token}` path segment.
+//! `requestKey`, the OAuth 2.0 `code`, `code_verifier`, `client_secret`, `refresh_token` and
+//! `access_token` fields, and the `/1/tokens/{token}` path segment.
 //!
 //! # The binary
 //!
 //! `trello-auth-sandbox [--host 127.0.0.1] [--port 0] [--storage-port 0] [--tls [--ca-file PATH]]
 //! [--config apps.toml]` prints ONE JSON line first:
 //! `{"api_base", "auth_base", "ca_file": null | path, "app": {"key", "secret", "allowed_origins"},
-//! "member": {"id", "username"}, "token"}`, then serves until SIGINT or SIGTERM. The default app's
+//! "member": {"id", "username"}, "token", "oauth2": {"client_id", "client_secret",
+//! "public_client_id", "redirect_uris"}}`, then serves until SIGINT or SIGTERM. The default app's
 //! allowed origins are `http://localhost:8080` and `http://127.0.0.1:8080`. The `--config` file
 //! is TOML:
 //!
@@ -236,6 +260,9 @@
 //! key = "0123456789abcdef0123456789abcdef"      # optional: generated
 //! allowed_origins = ["http://localhost:8080", "https://*.example.com"]
 //!
+//! [oauth2]                        # the OAuth 2.0 clients' redirect URIs (SPEC S8.2)
+//! redirect_uris = ["http://127.0.0.1:8080/callback"]
+//!
 //! [[members]]                     # the first member is the default (signed-in) member
 //! username = "alice"
 //! ```
@@ -253,6 +280,7 @@ mod faults;
 mod html;
 mod model;
 mod oauth1_verify;
+mod oauth2;
 mod origin;
 mod random;
 mod rate_limit;
@@ -268,8 +296,8 @@ mod tls;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use model::{
-    App, Expiration, Fault, Listener, Member, Placement, RateLimits, RecordedRequest, RouteMatch,
-    Scopes, TokenSpec,
+    App, Expiration, Fault, Listener, Member, OAuth2Client, OAuth2Info, Placement, RateLimits,
+    RecordedRequest, RouteMatch, Scopes, TokenSpec, OAUTH2_SCOPES,
 };
 pub use sandbox::{Admin, Sandbox, SandboxBuilder, DEFAULT_BODY_LIMIT};
 pub use state::Fixtures;

@@ -12,7 +12,8 @@ use trello_auth_sandbox::{Config, Sandbox};
 /// A Trello-compatible HTTP(S) server on loopback for tests.
 ///
 /// The first line on stdout is one JSON object: {"api_base", "auth_base", "ca_file",
-/// "app": {"key", "secret", "allowed_origins"}, "member": {"id", "username"}, "token"}.
+/// "app": {"key", "secret", "allowed_origins"}, "member": {"id", "username"}, "token",
+/// "oauth2": {"client_id", "client_secret", "public_client_id", "redirect_uris"}}.
 /// Sandbox credentials are not anyone's secrets.
 #[derive(Debug, Parser)]
 #[command(name = "trello-auth-sandbox", version, about, long_about)]
@@ -92,6 +93,7 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         None => None,
     };
     let app = sandbox.app();
+    let oauth2 = sandbox.oauth2();
     let line = json!({
         "api_base": sandbox.api_base(),
         "auth_base": sandbox.auth_base(),
@@ -99,6 +101,12 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         "app": { "key": app.key, "secret": app.secret, "allowed_origins": app.allowed_origins },
         "member": { "id": sandbox.member().id, "username": sandbox.member().username },
         "token": sandbox.token(),
+        "oauth2": {
+            "client_id": oauth2.client_id,
+            "client_secret": oauth2.client_secret,
+            "public_client_id": oauth2.public_client_id,
+            "redirect_uris": oauth2.redirect_uris,
+        },
     });
     // Handlers first: a tool that reads the line and signals at once must not find the
     // default action (death without clean-up) still in place.

@@ -49,6 +49,43 @@ pub(crate) fn object_id() -> String {
     lower_hex(24)
 }
 
+/// An OAuth 2.0 client id: 32 alphanumeric characters (Atlassian's shape).
+pub(crate) fn client_id() -> String {
+    alphanumeric(32)
+}
+
+/// An OAuth 2.0 client secret: `ATOA` + 64 lower hex + 8 upper hex (the `ATO` prefix is
+/// observed, SPEC S8.4).
+pub(crate) fn client_secret() -> String {
+    let mut s = String::with_capacity(76);
+    s.push_str("ATOA");
+    hex(32, LOWER, &mut s);
+    hex(4, UPPER, &mut s);
+    s
+}
+
+/// An OAuth 2.0 authorization code, access or refresh token: 64 unreserved characters (opaque,
+/// like Atlassian's; no prefix a client could come to depend on).
+pub(crate) fn oauth2_secret() -> String {
+    alphanumeric(64)
+}
+
+fn alphanumeric(n: usize) -> String {
+    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let mut buf = [0u8; 64];
+        fill(&mut buf);
+        // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
+        for b in buf.into_iter().filter(|&b| b < 248) {
+            if out.len() < n {
+                out.push(ALPHABET[usize::from(b % 62)] as char);
+            }
+        }
+    }
+    out
+}
+
 /// A single-use value (anti-forgery field, OAuth request token, verifier): 32 hex characters.
 pub(crate) fn nonce() -> String {
     lower_hex(32)

@@ -2,7 +2,8 @@
 //!
 //! Redacted: query values of `key`, `token` and `oauth_*`; every `Authorization` parameter
 //! value; the same fields in JSON and form bodies; the `/1/tokens/{token}` path segment
-//! (SPEC S5); the consent form's anti-forgery value.
+//! (SPEC S5); the consent form's anti-forgery value; the OAuth 2.0 token request's `code`,
+//! `code_verifier`, `client_secret` and `refresh_token` (SPEC S8.4) and any `access_token`.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -78,7 +79,17 @@ fn credentials_present(req: &Req, params: Option<&Params>) -> bool {
 
 /// Whether a parameter name carries a credential.
 pub(crate) fn is_credential_name(name: &str) -> bool {
-    name == "key" || name == "token" || name.starts_with("oauth_") || name == "requestKey"
+    matches!(
+        name,
+        "key"
+            | "token"
+            | "requestKey"
+            | "code"
+            | "code_verifier"
+            | "client_secret"
+            | "refresh_token"
+            | "access_token"
+    ) || name.starts_with("oauth_")
 }
 
 /// The path with the `/1/tokens/{token}` segment redacted, plus the query with credential

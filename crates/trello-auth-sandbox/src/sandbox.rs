@@ -10,7 +10,9 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::{App, Fault, Member, RateLimits, RecordedRequest, TokenSpec};
+use crate::model::{
+    App, Fault, Member, OAuth2Client, OAuth2Info, RateLimits, RecordedRequest, TokenSpec,
+};
 use crate::server::{self, Bound};
 use crate::state::{Fixtures, State};
 use crate::tls;
@@ -31,6 +33,7 @@ pub struct SandboxBuilder {
     rate_limits: RateLimits,
     body_limit: usize,
     worker_threads: usize,
+    oauth2_redirect_uris: Option<Vec<String>>,
 }
 
 impl Default for SandboxBuilder {
@@ -45,6 +48,7 @@ impl Default for SandboxBuilder {
             rate_limits: RateLimits::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             worker_threads: 2,
+            oauth2_redirect_uris: None,
         }
     }
 }
@@ -115,6 +119,18 @@ impl SandboxBuilder {
         self
     }
 
+    /// The redirect URIs of the two OAuth 2.0 clients registered at start (default
+    /// `http://127.0.0.1:8080/callback` and `http://localhost:8080/callback`).
+    #[must_use]
+    pub fn oauth2_redirect_uris<I, S>(mut self, uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.oauth2_redirect_uris = Some(uris.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Applies a configuration file's apps, members and limits.
     #[must_use]
     pub fn config(mut self, config: Config) -> Self {
@@ -125,6 +141,9 @@ impl SandboxBuilder {
         }
         if let Some(b) = config.body_limit {
             self.body_limit = b;
+        }
+        if let Some(u) = config.oauth2_redirect_uris {
+            self.oauth2_redirect_uris = Some(u);
         }
         self
     }
@@ -181,6 +200,7 @@ impl SandboxBuilder {
             l.set_nonblocking(true).map_err(Error::Bind)?;
             Ok(l)
         };
+        let oauth2 = register_oauth2_clients(&state, self.oauth2_redirect_uris.clone())?;
         let api = bind(self.port)?;
         let storage = bind(self.storage_port)?;
         let tls = if self.tls {
@@ -223,6 +243,7 @@ impl SandboxBuilder {
             app,
             member,
             token,
+            oauth2,
         };
         let bound = Bound {
             api,
@@ -233,6 +254,29 @@ impl SandboxBuilder {
     }
 }
 
+/// Registers the confidential and the public OAuth 2.0 client of SPEC S8 at start.
+fn register_oauth2_clients(
+    state: &State,
+    redirect_uris: Option<Vec<String>>,
+) -> Result<OAuth2Info> {
+    let mut confidential = OAuth2Client::confidential("Sandbox OAuth 2.0 App");
+    let mut public = OAuth2Client::public("Sandbox OAuth 2.0 Public App");
+    if let Some(uris) = redirect_uris {
+        confidential.redirect_uris.clone_from(&uris);
+        public.redirect_uris = uris;
+    }
+    let info = OAuth2Info {
+        client_id: confidential.client_id.clone(),
+        client_secret: confidential.client_secret.clone().unwrap_or_default(),
+        public_client_id: public.client_id.clone(),
+        redirect_uris: confidential.redirect_uris.clone(),
+    };
+    state.oauth2.register(confidential)?;
+    state.oauth2.register(public)?;
+    let _ = state.default_oauth2.set(info.clone());
+    Ok(info)
+}
+
 struct Info {
     api_base: String,
     storage_base: String,
@@ -240,6 +284,7 @@ struct Info {
     app: App,
     member: Member,
     token: String,
+    oauth2: OAuth2Info,
 }
 
 impl std::fmt::Debug for Info {
@@ -252,6 +297,7 @@ impl std::fmt::Debug for Info {
             .field("app", &self.app)
             .field("member", &self.member)
             .field("token", &"[redacted]")
+            .field("oauth2", &self.oauth2)
             .finish()
     }
 }
@@ -323,6 +369,13 @@ impl Sandbox {
         &self.info.token
     }
 
+    /// The OAuth 2.0 clients registered at start (SPEC S8): the confidential client's id and
+    /// secret, the public client's id, and their redirect URIs. Both have every scope of
+    /// SPEC S8.8 enabled.
+    pub fn oauth2(&self) -> &OAuth2Info {
+        &self.info.oauth2
+    }
+
     /// The default member's board, list, card and attachment.
     pub fn fixtures(&self) -> &Fixtures {
         &self.state.fixtures
@@ -390,6 +443,23 @@ impl Admin {
     /// Registers (or replaces) an app; a bare `*` origin or a malformed key is refused.
     pub fn register_app(&self, app: App) -> Result<()> {
         self.state.register_app(app)
+    }
+
+    /// Registers (or replaces) an OAuth 2.0 client (SPEC S8); an unknown scope or a redirect
+    /// URI that is not an absolute URL is refused.
+    pub fn register_oauth2_client(&self, client: OAuth2Client) -> Result<()> {
+        self.state.oauth2.register(client)
+    }
+
+    /// Revokes the OAuth 2.0 grants of `client_id` (only those of `member_id`, if given) with
+    /// every access and refresh token they issued, as a user revoking the app on their account
+    /// page does (SPEC S8.1). Returns how many grants were revoked.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unknown`] if no such client is registered.
+    pub fn revoke_oauth2_grant(&self, client_id: &str, member_id: Option<&str>) -> Result<usize> {
+        self.state.oauth2.revoke_grants(client_id, member_id)
     }
 
     /// Adds a member with its own board, list and card.

@@ -1,5 +1,6 @@
 //! The sandbox's shared state: apps, members, tokens, the board/list/card world, pending
-//! consents, OAuth 1.0a request tokens and nonces, plus the clock, limits, faults and log.
+//! consents, OAuth 1.0a request tokens and nonces, the OAuth 2.0 registry (SPEC S8), plus the
+//! clock, limits, faults and log.
 //!
 //! Locks are held for a lookup or an insert only; the hot path (`GET /1/members/me`) takes two
 //! read locks and the rate limiter's mutex.
@@ -14,7 +15,8 @@ use url::Url;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::faults::Faults;
-use crate::model::{App, Expiration, Member, RateLimits, Scopes, TokenSpec};
+use crate::model::{App, Expiration, Member, OAuth2Info, RateLimits, Scopes, TokenSpec};
+use crate::oauth2::{CodeGrant, Registry};
 use crate::origin::OriginPattern;
 use crate::random;
 use crate::rate_limit::RateLimiter;
@@ -146,6 +148,12 @@ pub(crate) enum PendingKind {
         scopes: Scopes,
         expiration: Expiration,
     },
+    /// `GET /authorize` (SPEC S8.2): Allow issues a code for `grant`.
+    OAuth2 {
+        grant: CodeGrant,
+        /// The client's `state`, sent back on the redirect (SPEC S8.3).
+        state: String,
+    },
 }
 
 /// A consent page waiting for Allow or Deny, keyed by its single-use anti-forgery value.
@@ -191,6 +199,8 @@ pub(crate) struct State {
     pub(crate) request_tokens: Mutex<HashMap<String, RequestToken>>,
     /// `consumer key \n timestamp \n nonce` → the timestamp, for replay checks.
     pub(crate) nonces: Mutex<HashMap<String, i64>>,
+    /// OAuth 2.0 clients, grants, codes and tokens (SPEC S8).
+    pub(crate) oauth2: Registry,
     pub(crate) default_app_key: String,
     pub(crate) default_member_id: String,
     pub(crate) fixtures: Fixtures,
@@ -200,6 +210,8 @@ pub(crate) struct State {
     pub(crate) api_base: std::sync::OnceLock<String>,
     /// The `read,write` token of the default member minted at start.
     pub(crate) default_token: std::sync::OnceLock<String>,
+    /// The OAuth 2.0 clients registered at start (SPEC S8).
+    pub(crate) default_oauth2: std::sync::OnceLock<OAuth2Info>,
 }
 
 /// How long a consent page or request token stays usable (sandbox clock).
@@ -250,12 +262,14 @@ impl State {
             pending: Mutex::default(),
             request_tokens: Mutex::default(),
             nonces: Mutex::default(),
+            oauth2: Registry::default(),
             default_app_key,
             default_member_id,
             fixtures: placeholder,
             storage_base: std::sync::OnceLock::new(),
             api_base: std::sync::OnceLock::new(),
             default_token: std::sync::OnceLock::new(),
+            default_oauth2: std::sync::OnceLock::new(),
         };
         for app in apps {
             state.register_app(app)?;

@@ -6,6 +6,10 @@ mod authorize;
 mod capture;
 mod classify;
 mod oauth1;
+mod oauth2_authorize;
+mod oauth2_redirect;
+mod oauth2_token;
+mod pkce;
 mod placement;
 
 use trello_auth_tests::{vector_files, KINDS};
@@ -55,6 +59,10 @@ fn run(kind: &str, text: &str) -> Outcome {
         "placement" => placement::check(parse(text)?),
         "classify" => classify::check(parse(text)?),
         "oauth1" => oauth1::check(parse(text)?),
+        "pkce" => pkce::check(parse(text)?),
+        "oauth2_authorize" => oauth2_authorize::check(parse(text)?),
+        "oauth2_redirect" => oauth2_redirect::check(parse(text)?),
+        "oauth2_token" => oauth2_token::check(parse(text)?),
         other => Err(format!("unknown vector kind folder {other:?}")),
     }
 }

@@ -27,6 +27,14 @@ fn every_module_error_converts_unchanged() {
         OAuthError::InvalidRequest { reason: "x" },
         "invalid_request",
     );
+    keeps(OAuth2Error::StateMismatch, "state_mismatch");
+    keeps(
+        OAuth2Error::Endpoint {
+            error: crate::oauth2::EndpointError::InvalidGrant,
+            status: 403,
+        },
+        "invalid_grant",
+    );
     keeps(PlacementError::InsecureScheme, "insecure_scheme");
     keeps(
         TransportError::new(TransportErrorKind::Connect),

@@ -8,7 +8,7 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::model::{App, Expiration, Fault, Member, RouteMatch, Scopes, TokenSpec};
+use crate::model::{App, Expiration, Fault, Member, OAuth2Client, RouteMatch, Scopes, TokenSpec};
 use crate::random;
 use crate::request::Req;
 use crate::response::{self, Response};
@@ -45,6 +45,8 @@ pub(crate) fn handle(state: &State, req: &Req, rest: &str) -> Response {
         (Method::POST, "members") => add_member(state, req),
         (Method::POST, "tokens") => mint_token(state, req),
         (Method::POST, "faults") => add_fault(state, req),
+        (Method::POST, "oauth2/clients") => register_oauth2_client(state, req),
+        (Method::POST, "oauth2/revoke") => revoke_oauth2_grant(state, req),
         (Method::DELETE, "faults") => {
             state.faults.clear();
             Ok(ok(&json!({ "cleared": true })))
@@ -77,6 +79,10 @@ fn info(state: &State) -> Response {
         "app": app,
         "member": member,
         "token": state.default_token.get(),
+        "oauth2": state.default_oauth2.get().map(|o| json!({
+            "client_id": o.client_id, "client_secret": o.client_secret,
+            "public_client_id": o.public_client_id, "redirect_uris": o.redirect_uris,
+        })),
         "fixtures": { "board_id": f.board_id, "list_id": f.list_id, "card_id": f.card_id,
                       "attachment_id": f.attachment_id, "attachment_name": f.attachment_name },
     }))
@@ -223,4 +229,70 @@ fn add_fault(state: &State, req: &Req) -> Result<Response, Response> {
     };
     state.faults.add(fault);
     Ok(ok(&json!({ "armed": true })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OAuth2ClientBody {
+    name: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    public: Option<bool>,
+    redirect_uris: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+}
+
+/// `POST /__sandbox/oauth2/clients`: a confidential client unless `public` is true (then a
+/// `client_secret` is refused); generated id and secret, every scope and the development
+/// redirect URIs unless given.
+fn register_oauth2_client(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: OAuth2ClientBody = parse(req)?;
+    let name = b.name.unwrap_or_else(|| "Sandbox OAuth 2.0 App".into());
+    let public = b.public.unwrap_or(false);
+    let mut client = if public {
+        if b.client_secret.is_some() {
+            return Err(bad("a public client has no client_secret"));
+        }
+        OAuth2Client::public(name)
+    } else {
+        OAuth2Client::confidential(name)
+    };
+    if let Some(id) = b.client_id {
+        client.client_id = id;
+    }
+    if let Some(s) = b.client_secret {
+        client.client_secret = Some(s);
+    }
+    if let Some(u) = b.redirect_uris {
+        client.redirect_uris = u;
+    }
+    if let Some(s) = b.scopes {
+        client.scopes = s;
+    }
+    state
+        .oauth2
+        .register(client.clone())
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(ok(&json!({
+        "name": client.name, "client_id": client.client_id,
+        "client_secret": client.client_secret, "redirect_uris": client.redirect_uris,
+        "scopes": client.scopes,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    client_id: String,
+    member_id: Option<String>,
+}
+
+/// `POST /__sandbox/oauth2/revoke`: revokes the client's grants (of one member, if given).
+fn revoke_oauth2_grant(state: &State, req: &Req) -> Result<Response, Response> {
+    let b: RevokeBody = parse(req)?;
+    let n = state
+        .oauth2
+        .revoke_grants(&b.client_id, b.member_id.as_deref())
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(ok(&json!({ "revoked": n })))
 }

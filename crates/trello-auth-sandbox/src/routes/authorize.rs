@@ -1,5 +1,6 @@
 //! The authorize route and its consent form (SPEC S1): `GET /1/authorize` and
-//! `POST /1/token/approve`, which also approves OAuth 1.0a request tokens (SPEC S6).
+//! `POST /1/token/approve`, which also approves OAuth 1.0a request tokens (SPEC S6) and OAuth
+//! 2.0 authorize requests (SPEC S8.2).
 //!
 //! Error pages (bad key, bad parameters, a `return_url` outside the allowed origins) are
 //! answered 400 with Trello's text in HTML (SPEC S7). The consent form carries a single-use
@@ -202,6 +203,10 @@ pub(crate) fn approve(state: &State, params: &Params) -> Response {
             scopes,
             expiration,
         } => crate::routes::oauth1::approve(state, &request_token, allow, scopes, expiration),
+        PendingKind::OAuth2 {
+            grant,
+            state: client_state,
+        } => crate::routes::oauth2::approve(state, grant, &client_state, allow),
     }
 }
 

@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 pub(crate) mod authorize;
 pub(crate) mod oauth1;
+pub(crate) mod oauth2;
 pub(crate) mod rest;
 pub(crate) mod storage;
 pub(crate) mod tokens;
@@ -34,6 +35,17 @@ pub(crate) fn dispatch(
     // SPEC S3.4: Trello's CDN answers a GET that carries a body with a 403 HTML page.
     if matches!(*req.method(), Method::GET | Method::HEAD) && !req.body.is_empty() {
         return html::forbidden_get_with_body().respond(StatusCode::FORBIDDEN);
+    }
+    // SPEC S8.1: the OAuth 2.0 endpoints live on the auth origin, outside `/1/`.
+    match path {
+        "/authorize" if req.method() == Method::GET => {
+            return match params {
+                Ok(p) => oauth2::authorize(state, p),
+                Err(bad) => bad.respond(),
+            }
+        }
+        "/oauth/token" if req.method() == Method::POST => return oauth2::token(state, req, params),
+        _ => {}
     }
     let Some(rest) = path.strip_prefix("/1/") else {
         return response::not_found();

@@ -4,6 +4,11 @@
 //! The caller authenticates as for any REST call; the token in the path must belong to the
 //! same member, else 401 `unauthorized permission requested`; an unknown or revoked path
 //! token answers 401 `invalid token`.
+//!
+//! These routes are for key + token credentials (SPEC S8.7): a call with an
+//! `Authorization: Bearer` header answers 400 `token routes take key and token, not an OAuth
+//! 2.0 token`. Not 401: after a 401 an OAuth 2.0 client refreshes and retries (SPEC S8.7),
+//! which would spend a rotation on a request that can never succeed.
 
 use http::{Method, StatusCode};
 use serde_json::json;
@@ -21,6 +26,14 @@ pub(crate) fn handle(
     meta: &mut Meta,
     segs: &[&str],
 ) -> Response {
+    let bearer = req
+        .authorization()
+        .and_then(|h| h.split_once(' '))
+        .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"));
+    if bearer {
+        meta.placement = crate::model::Placement::Header;
+        return response::bad_request("token routes take key and token, not an OAuth 2.0 token");
+    }
     let m = req.method();
     match segs {
         [t] if m == Method::GET => guarded(state, req, params, meta, Need::Read, |p| {

@@ -129,7 +129,8 @@ fn binary_prints_its_json_line_and_stops_on_sigterm() {
     std::fs::write(
         &config,
         "[[apps]]\nname = \"From file\"\nkey = \"0123456789abcdef0123456789abcdef\"\n\
-         allowed_origins = [\"http://localhost:8080\", \"http://127.0.0.1:8080\"]\n",
+         allowed_origins = [\"http://localhost:8080\", \"http://127.0.0.1:8080\"]\n\
+         [oauth2]\nredirect_uris = [\"http://127.0.0.1:9000/cb\"]\n",
     )
     .unwrap();
     let mut child = binary()
@@ -144,10 +145,27 @@ fn binary_prints_its_json_line_and_stops_on_sigterm() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_str(&line).expect("first line is JSON");
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 6, "{keys:?}");
-    for k in ["api_base", "auth_base", "ca_file", "app", "member", "token"] {
+    assert_eq!(keys.len(), 7, "{keys:?}");
+    for k in [
+        "api_base",
+        "auth_base",
+        "ca_file",
+        "app",
+        "member",
+        "token",
+        "oauth2",
+    ] {
         assert!(keys.contains(&k), "{k}");
     }
+    // SPEC S8: the two OAuth 2.0 clients, with the config file's redirect URIs.
+    let oauth2 = &v["oauth2"];
+    assert!(oauth2["client_secret"].as_str().unwrap().starts_with("ATO"));
+    assert!(!oauth2["public_client_id"].as_str().unwrap().is_empty());
+    assert_ne!(oauth2["client_id"], oauth2["public_client_id"]);
+    assert_eq!(
+        oauth2["redirect_uris"],
+        serde_json::json!(["http://127.0.0.1:9000/cb"])
+    );
     assert_eq!(v["app"]["key"], "0123456789abcdef0123456789abcdef");
     assert_eq!(v["app"]["secret"].as_str().unwrap().len(), 64);
     assert!(v["app"]["allowed_origins"]

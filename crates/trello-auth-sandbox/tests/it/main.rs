@@ -6,6 +6,7 @@ mod authorize;
 mod client;
 mod lifecycle;
 mod oauth1;
+mod oauth2;
 mod rate_limits;
 mod rest;
 mod robustness;
