@@ -218,6 +218,27 @@ pub(crate) struct State {
 pub(crate) const PENDING_TTL_MS: i64 = 3_600_000;
 
 impl State {
+    /// Keeps a consent page's request under `key` until it is submitted (or expires after
+    /// [`PENDING_TTL_MS`] of sandbox time), dropping the expired ones first.
+    pub(crate) fn hold_consent(
+        &self,
+        key: String,
+        kind: PendingKind,
+        fields: Vec<(String, String)>,
+    ) {
+        let now = self.clock.now_ms();
+        let mut pending = lock(&self.pending);
+        pending.retain(|_, p| now - p.created_ms < PENDING_TTL_MS);
+        pending.insert(
+            key,
+            Pending {
+                kind,
+                fields,
+                created_ms: now,
+            },
+        );
+    }
+
     /// A state with `apps` and `members` (the first of each is the default; generated if none).
     pub(crate) fn new(
         apps: Vec<App>,

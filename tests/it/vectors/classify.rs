@@ -1,29 +1,17 @@
 //! classify/*.json: `classify` (SPEC S4) against expected verdicts and actions.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use trello_auth_core::Verdict;
 
-use super::{expect_eq, Outcome};
+use super::{expect_eq, CannedResponse, Outcome};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     #[allow(dead_code)]
     note: Option<String>,
-    response: Resp,
+    response: CannedResponse,
     expect: Expect,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Resp {
-    status: u16,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    #[serde(default)]
-    body: String,
 }
 
 #[derive(Deserialize)]
@@ -43,13 +31,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>
 }
 
 pub fn check(case: Case) -> Outcome {
-    let mut b = http::Response::builder().status(case.response.status);
-    for (n, v) in &case.response.headers {
-        b = b.header(n, v);
-    }
-    let response = b
-        .body(case.response.body.into_bytes())
-        .map_err(|e| format!("bad input response: {e}"))?;
+    let response = case.response.into_response()?;
     let verdict = trello_auth_core::classify(&response);
     let want = case.expect;
     expect_eq("verdict", want.verdict.as_str(), verdict.code())?;

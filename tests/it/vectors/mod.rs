@@ -11,6 +11,7 @@ mod oauth2_redirect;
 mod oauth2_token;
 mod pkce;
 mod placement;
+mod url_expect;
 
 use trello_auth_tests::{vector_files, KINDS};
 
@@ -79,6 +80,29 @@ fn expect_eq<T: PartialEq + std::fmt::Debug>(what: &str, expected: T, actual: T)
         Ok(())
     } else {
         Err(format!("{what}: expected {expected:?}, got {actual:?}"))
+    }
+}
+
+/// A server answer as the `classify` and `oauth2_token` kinds give it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CannedResponse {
+    status: u16,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    body: String,
+}
+
+impl CannedResponse {
+    /// The `http::Response` it describes.
+    fn into_response(self) -> Result<http::Response<Vec<u8>>, String> {
+        let mut b = http::Response::builder().status(self.status);
+        for (n, v) in &self.headers {
+            b = b.header(n, v);
+        }
+        b.body(self.body.into_bytes())
+            .map_err(|e| format!("bad input response: {e}"))
     }
 }
 

@@ -1,13 +1,12 @@
 //! oauth2_authorize/*.json: the OAuth 2.0 authorization request (SPEC S8.2) against
 //! expected parameters and errors.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use trello_auth_core::oauth2::{AuthorizationRequest, OAuth2Error, Pkce};
 use trello_auth_core::Origin;
 
-use super::{expect_eq, expected_error, Outcome};
+use super::url_expect::{self, UrlExpect};
+use super::Outcome;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -15,7 +14,7 @@ pub struct Case {
     #[allow(dead_code)]
     note: Option<String>,
     input: Input,
-    expect: Expect,
+    expect: UrlExpect,
 }
 
 #[derive(Deserialize)]
@@ -29,26 +28,6 @@ struct Input {
     verifier: String,
     audience: Option<String>,
     base_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Expect {
-    Url(UrlExpect),
-    Error(ErrorExpect),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UrlExpect {
-    url_base: String,
-    params: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ErrorExpect {
-    error: String,
 }
 
 pub fn check(case: Case) -> Outcome {
@@ -74,22 +53,5 @@ pub fn check(case: Case) -> Outcome {
             Err(earlier) => Err(earlier),
         },
     };
-    match (case.expect, result) {
-        (Expect::Error(ErrorExpect { error }), Err(e)) => {
-            expect_eq("error", error.as_str(), e.code())
-        }
-        (Expect::Error(ErrorExpect { error }), Ok(url)) => expected_error(&error, url.as_str()),
-        (Expect::Url(_), Err(e)) => Err(format!("refused: {} ({e})", e.code())),
-        (Expect::Url(UrlExpect { url_base, params }), Ok(url)) => {
-            let base = url.as_str().split('?').next().unwrap_or_default();
-            expect_eq("url_base", url_base.as_str(), base)?;
-            let mut got = BTreeMap::new();
-            for (k, v) in url.query_pairs() {
-                if got.insert(k.to_string(), v.to_string()).is_some() {
-                    return Err(format!("parameter {k} sent twice"));
-                }
-            }
-            expect_eq("params", params, got)
-        }
-    }
+    url_expect::check(case.expect, result.map_err(|e| (e.code(), e.to_string())))
 }

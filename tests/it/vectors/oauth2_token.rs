@@ -1,12 +1,10 @@
 //! oauth2_token/*.json: `oauth2::parse_token_response` (SPEC S8.5, S8.6) against the
 //! expected token set or error.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use trello_auth_core::oauth2::{parse_token_response, OAuth2Error};
 
-use super::{expect_eq, expected_error, Outcome};
+use super::{expect_eq, expected_error, CannedResponse, Outcome};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,18 +12,8 @@ pub struct Case {
     #[allow(dead_code)]
     note: Option<String>,
     now: u64,
-    response: Resp,
+    response: CannedResponse,
     expect: Expect,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Resp {
-    status: u16,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    #[serde(default)]
-    body: String,
 }
 
 #[derive(Deserialize)]
@@ -52,13 +40,7 @@ struct ErrorExpect {
 }
 
 pub fn check(case: Case) -> Outcome {
-    let mut b = http::Response::builder().status(case.response.status);
-    for (n, v) in &case.response.headers {
-        b = b.header(n, v);
-    }
-    let response = b
-        .body(case.response.body.into_bytes())
-        .map_err(|e| format!("bad input response: {e}"))?;
+    let response = case.response.into_response()?;
     let result = parse_token_response(&response, case.now);
     match (case.expect, result) {
         (Expect::Error(want), Err(e)) => {

@@ -15,7 +15,7 @@ use crate::origin::{origin_of, parse_return_url};
 use crate::random;
 use crate::request::Params;
 use crate::response::{self, Response};
-use crate::state::{lock, Callback, Delivery, Pending, PendingKind, State, PENDING_TTL_MS};
+use crate::state::{lock, Callback, Delivery, PendingKind, State, PENDING_TTL_MS};
 
 /// SPEC S7's text for a `return_url` outside the allowed origins.
 pub(crate) const INVALID_RETURN_URL: &str = "Invalid return_url. The return URL should match the application's allowed origins. Contact the developer.";
@@ -130,17 +130,7 @@ pub(crate) fn render_consent(
         expiration,
         fields: &fields,
     });
-    let now = state.clock.now_ms();
-    let mut pending = lock(&state.pending);
-    pending.retain(|_, p| now - p.created_ms < PENDING_TTL_MS);
-    pending.insert(
-        request_key,
-        Pending {
-            kind,
-            fields,
-            created_ms: now,
-        },
-    );
+    state.hold_consent(request_key, kind, fields);
     page.respond(StatusCode::OK)
 }
 

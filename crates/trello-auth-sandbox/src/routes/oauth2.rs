@@ -21,7 +21,7 @@ use crate::random;
 use crate::request::{BadParams, Params, Req};
 use crate::response::{self, Response};
 use crate::routes::authorize::error;
-use crate::state::{lock, Pending, PendingKind, State, PENDING_TTL_MS};
+use crate::state::{PendingKind, State};
 
 /// SPEC S8.6's description of every refresh failure.
 const BAD_REFRESH: &str = "Unknown or invalid refresh token.";
@@ -86,26 +86,17 @@ pub(crate) fn authorize(state: &State, params: &Params) -> Response {
         ("requestKey".to_owned(), request_key.clone()),
     ];
     let page = html::oauth2_consent(&client.name, &username, &scopes, &fields);
-    let now = state.clock.now_ms();
-    let mut pending = lock(&state.pending);
-    pending.retain(|_, p| now - p.created_ms < PENDING_TTL_MS);
-    pending.insert(
-        request_key,
-        Pending {
-            kind: PendingKind::OAuth2 {
-                grant: CodeGrant {
-                    client_id: client.client_id.clone(),
-                    redirect_uri: redirect_uri.to_owned(),
-                    challenge: challenge.to_owned(),
-                    member_id,
-                    scopes,
-                },
-                state: client_state.to_owned(),
-            },
-            fields,
-            created_ms: now,
+    let kind = PendingKind::OAuth2 {
+        grant: CodeGrant {
+            client_id: client.client_id.clone(),
+            redirect_uri: redirect_uri.to_owned(),
+            challenge: challenge.to_owned(),
+            member_id,
+            scopes,
         },
-    );
+        state: client_state.to_owned(),
+    };
+    state.hold_consent(request_key, kind, fields);
     page.respond(StatusCode::OK)
 }
 
