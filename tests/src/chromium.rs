@@ -163,8 +163,13 @@ impl Browser {
         let client = &self.client;
         self.until(&what, move || async move {
             for element in client.find_all(Locator::Css(css)).await? {
-                if element.text().await?.contains(text) {
-                    return Ok(Some(element));
+                match element.text().await {
+                    Ok(found) if found.contains(text) => return Ok(Some(element)),
+                    Ok(_) => {}
+                    // The page navigated between finding the element and reading it (a form
+                    // posted, a redirect followed): the next poll looks at the new page.
+                    Err(e) if e.is_stale_element_reference() => return Ok(None),
+                    Err(e) => return Err(e),
                 }
             }
             Ok(None)

@@ -203,6 +203,7 @@ impl Verdict {
                     "token revoked, deleted or unknown: re-authorize the user"
                 }
                 TokenRejection::Expired => "token expired: re-authorize the user",
+                TokenRejection::GrantRevoked => "OAuth 2.0 grant revoked: authorize the user again",
             },
             Verdict::KeyRejected => {
                 "API key missing or wrong: fix the configured key; retrying cannot help"
@@ -261,14 +262,20 @@ pub enum TokenRejection {
     Invalid,
     /// 401 `expired token`: past the expiration chosen at authorization.
     Expired,
+    /// An OAuth 2.0 grant that ended (SPEC S8.6, S8.7): the token endpoint answered
+    /// `invalid_grant` to a refresh, a refreshed access token was refused again, or it
+    /// expired without a refresh token. Only a new authorization of the user helps.
+    GrantRevoked,
 }
 
 impl TokenRejection {
-    /// The stable name (VECTORS.md `reason`): `invalid` or `expired`.
+    /// The stable name (the conformance vectors' `reason`): `invalid` or `expired`, and
+    /// `grant_revoked` for an OAuth 2.0 grant that ended.
     pub fn code(&self) -> &'static str {
         match self {
             TokenRejection::Invalid => "invalid",
             TokenRejection::Expired => "expired",
+            TokenRejection::GrantRevoked => "grant_revoked",
         }
     }
 }

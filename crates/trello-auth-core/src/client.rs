@@ -2,7 +2,8 @@
 //! a [`ClientBuilder`] declares every setting once, a [`Session`] holds them (API origin,
 //! credentials, retry policy, rate limiter, token-rejected hook), and a [`Call`] walks one
 //! request through rate limiter → prepare → send → classify → act, leaving only the sending
-//! and the sleeping to the transport crate. Both clients thus behave, fail and report alike,
+//! and the sleeping to the transport crate (and, for OAuth 2.0, sending the one refresh a
+//! [`Refresh`] asks for). Both clients thus behave, fail and report alike,
 //! with the crate's one [`Error`](crate::Error).
 //!
 //! Time and chance stay arguments: `now` is passed in, and jitter and OAuth nonces come from a
@@ -41,11 +42,13 @@
 mod builder;
 mod call;
 mod leg;
+mod refresh;
 mod response;
 mod session;
 
 pub use builder::{Accept, Assemble, ClientBuilder, Parts, TokenRejectedHook};
 pub use call::{Attempt, Call, Next};
 pub use leg::Leg;
+pub use refresh::{Flight, Refresh};
 pub use response::{decode, ensure_success};
 pub use session::{Auth, Session};

@@ -33,6 +33,7 @@ pub enum Error {
     /// through the authorize flow again; resending with this token cannot work.
     #[error("{}", match reason {
         TokenRejection::Expired => "token expired: re-authorize",
+        TokenRejection::GrantRevoked => "OAuth 2.0 grant revoked (the refresh was refused or the refreshed token rejected): authorize the user again",
         _ => "token revoked: re-authorize",
     })]
     TokenRejected {
@@ -117,6 +118,16 @@ pub enum Error {
     /// do; an `invalid_grant` means re-authorize.
     #[error(transparent)]
     OAuth2(#[from] OAuth2Error),
+    /// The OAuth 2.0 rotation hook ([`Grant::on_tokens`](crate::oauth2::Grant::on_tokens))
+    /// failed to save a refreshed token set. The new set is kept in memory and its access
+    /// token is not used until a save succeeds: the next call saves it again first, and the
+    /// spent refresh token is never sent again. Fix the store (`source()` says what failed).
+    #[error("the refreshed OAuth 2.0 tokens could not be saved (the on_tokens hook failed): fix the store; the next call saves them again before using them")]
+    TokensNotSaved {
+        /// What the hook returned.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// No token could be read from a redirect, a message or a paste, or the user denied
     /// access (SPEC S1.3, S1.4). The variant says what to do.
     #[error(transparent)]
@@ -171,6 +182,7 @@ impl Error {
             Error::Decode(e) => e.code(),
             Error::OAuth(e) => e.code(),
             Error::OAuth2(e) => e.code(),
+            Error::TokensNotSaved { .. } => "tokens_not_saved",
             Error::Capture(e) => e.code(),
         }
     }

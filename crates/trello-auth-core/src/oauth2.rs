@@ -5,9 +5,9 @@
 //! In scope: the PKCE pair ([`Pkce`]), the authorization request ([`AuthorizationRequest`]),
 //! the redirect back ([`parse_redirect`]), the token requests ([`code_exchange_request`],
 //! [`refresh_request`]) and their answers ([`parse_token_response`] into a [`TokenSet`]), and
-//! the Bearer placement on REST calls ([`bearer`]). Out of scope: randomness, sockets, clocks,
-//! and the refresh policy's state (a later layer, built on [`TokenSet::expires_within`] and
-//! [`OAuth2Error::is_invalid_grant`]).
+//! the Bearer placement on REST calls ([`bearer`]), and the refresh policy's state shared by a
+//! client's calls ([`Grant`]; a client walks it through
+//! [`client::Refresh`](crate::client::Refresh)). Out of scope: randomness, sockets, clocks.
 //!
 //! The flow, with a transport sending each request (here, canned responses):
 //!
@@ -75,6 +75,7 @@
 mod authorize;
 mod bearer;
 mod error;
+mod grant;
 mod pkce;
 mod redirect;
 mod scope;
@@ -84,6 +85,8 @@ mod token;
 pub use authorize::AuthorizationRequest;
 pub use bearer::bearer;
 pub use error::{EndpointError, OAuth2Error, SecretKind};
+pub(crate) use grant::{Access, Start};
+pub use grant::{Grant, TokensHook, REFRESH_LEEWAY_SECS};
 pub use pkce::Pkce;
 pub use redirect::parse_redirect;
 pub use scope::Scope;

@@ -9,7 +9,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trello_auth_core::client::{
-    decode, ensure_success, Accept, Assemble, Attempt, Leg, Next, Parts, Session,
+    decode, ensure_success, Accept, Assemble, Attempt, Leg, Next, Parts, Refresh, Session,
 };
 use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
 use trello_auth_core::token::{Member, TokenInfo};
@@ -148,13 +148,18 @@ impl Client {
             loop {
                 // Every `.await` stands alone: a value matched (or partly moved) around an
                 // `.await` would be kept in the future across it.
-                if let Some(delay) = wait.take() {
+                // A retry after an OAuth 2.0 refresh comes at once.
+                if let Some(delay) = wait.take().filter(|d: &std::time::Duration| !d.is_zero()) {
                     tokio::time::sleep(delay).await;
                 }
                 let request = match call.attempt(Instant::now(), unix_time)? {
                     Attempt::Send(request) => request,
                     Attempt::Wait(delay) => {
                         wait = Some(delay);
+                        continue;
+                    }
+                    Attempt::Refresh(refresh) => {
+                        self.refresh(refresh).await?;
                         continue;
                     }
                 };
@@ -203,6 +208,17 @@ impl Client {
             .session()
             .oauth1_access_token(consumer, request_token, verifier);
         self.send_once(leg).await
+    }
+
+    /// Walks an OAuth 2.0 refresh: one caller at a time sends the token request (once: a
+    /// refresh token is spent when the server reads it); the others find the new tokens.
+    async fn refresh(&self, refresh: Refresh<'_>) -> Result<()> {
+        let flight = refresh.lock().await;
+        let Some(request) = refresh.start(&flight, unix_time())? else {
+            return Ok(());
+        };
+        let outcome = self.0.transport.send(request).await;
+        refresh.finish(&flight, outcome, unix_time())
     }
 
     /// Signs `leg`, sends it once (no retry: a nonce must not be replayed) and reads the answer.

@@ -8,7 +8,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use trello_auth_core::client::{
-    decode, ensure_success, Accept, Assemble, Attempt, Leg, Next, Parts, Session,
+    decode, ensure_success, Accept, Assemble, Attempt, Leg, Next, Parts, Refresh, Session,
 };
 use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
 use trello_auth_core::token::{Member, TokenInfo};
@@ -142,9 +142,27 @@ impl Client {
                         Next::Fail(error) => return Err(error),
                     }
                 }
+                Attempt::Refresh(refresh) => {
+                    self.refresh(refresh)?;
+                    continue;
+                }
             };
-            std::thread::sleep(delay);
+            // A retry after an OAuth 2.0 refresh comes at once.
+            if !delay.is_zero() {
+                std::thread::sleep(delay);
+            }
         }
+    }
+
+    /// Walks an OAuth 2.0 refresh: one caller at a time sends the token request (once: a
+    /// refresh token is spent when the server reads it); the others find the new tokens.
+    fn refresh(&self, refresh: Refresh<'_>) -> Result<()> {
+        let flight = refresh.lock_blocking();
+        let Some(request) = refresh.start(&flight, unix_time())? else {
+            return Ok(());
+        };
+        let outcome = self.0.transport.send(request);
+        refresh.finish(&flight, outcome, unix_time())
     }
 
     /// Sends `request` through [`execute`](Self::execute) and decodes the JSON answer as `T`.

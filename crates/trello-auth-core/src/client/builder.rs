@@ -11,6 +11,7 @@ use super::{Auth, Session};
 use crate::classify::TokenRejection;
 use crate::credentials::{Credentials, Placement};
 use crate::oauth1::{Consumer, TokenCredentials};
+use crate::oauth2::Grant;
 use crate::origin::Origin;
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryPolicy;
@@ -92,6 +93,7 @@ impl Assemble for Session {
 pub struct ClientBuilder<C: Assemble> {
     credentials: Option<Credentials>,
     oauth1: Option<(Consumer, TokenCredentials)>,
+    oauth2: Option<Grant>,
     placement: Placement,
     api: Option<Origin>,
     auth_base: Option<Origin>,
@@ -112,6 +114,7 @@ impl<C: Assemble> Default for ClientBuilder<C> {
         Self {
             credentials: None,
             oauth1: None,
+            oauth2: None,
             placement: Placement::Header,
             api: None,
             auth_base: None,
@@ -141,6 +144,15 @@ impl<C: Assemble> ClientBuilder<C> {
         self
     }
 
+    /// OAuth 2.0 (SPEC S8): every call carries the grant's access token as `Authorization:
+    /// Bearer`, refreshed at the token endpoint of [`auth_base`](Self::auth_base) (default
+    /// `https://auth.atlassian.com`) when under 60 s of it are left or once after a 401.
+    /// Takes precedence over [`oauth1`](Self::oauth1) and [`credentials`](Self::credentials).
+    pub fn oauth2(mut self, grant: Grant) -> Self {
+        self.oauth2 = Some(grant);
+        self
+    }
+
     /// Where the key and token go (SPEC S3). Default [`Placement::Header`].
     pub fn placement(mut self, placement: Placement) -> Self {
         self.placement = placement;
@@ -154,7 +166,8 @@ impl<C: Assemble> ClientBuilder<C> {
         self
     }
 
-    /// The authorize origin of the OAuth 1.0a flow. Default `https://trello.com`.
+    /// The authorize origin: of the OAuth 1.0a flow (default `https://trello.com`), or of
+    /// OAuth 2.0's token endpoint (default `https://auth.atlassian.com`).
     pub fn auth_base(mut self, auth: Origin) -> Self {
         self.auth_base = Some(auth);
         self
@@ -205,10 +218,16 @@ impl<C: Assemble> ClientBuilder<C> {
 
     /// Builds the client.
     pub fn build(self) -> C {
-        let auth = match (self.oauth1, self.credentials) {
-            (Some((consumer, token)), _) => Auth::oauth1(&consumer, &token),
-            (None, Some(credentials)) => Auth::key_token(credentials, self.placement),
-            (None, None) => Auth::None,
+        let auth = match (self.oauth2, self.oauth1, self.credentials) {
+            (Some(grant), _, _) => Auth::OAuth2(Arc::new(grant)),
+            (None, Some((consumer, token)), _) => Auth::oauth1(&consumer, &token),
+            (None, None, Some(credentials)) => Auth::key_token(credentials, self.placement),
+            (None, None, None) => Auth::None,
+        };
+        let auth_base = match (self.auth_base, &auth) {
+            (Some(origin), _) => origin,
+            (None, Auth::OAuth2(_)) => Origin::atlassian_auth(),
+            (None, _) => Origin::trello(),
         };
         let api = match (self.api, &auth) {
             (Some(api), _) => api,
@@ -224,7 +243,7 @@ impl<C: Assemble> ClientBuilder<C> {
         };
         let session = Session {
             api,
-            auth_base: self.auth_base.unwrap_or_else(Origin::trello),
+            auth_base,
             auth,
             retry: self.retry,
             limiter: self.limiter.map(Mutex::new),
@@ -240,6 +259,7 @@ impl<C: Assemble> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
             .field("oauth1", &self.oauth1.is_some())
+            .field("oauth2", &self.oauth2)
             .field("placement", &self.placement)
             .field("api", &self.api)
             .field("auth_base", &self.auth_base)

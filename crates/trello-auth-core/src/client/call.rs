@@ -5,9 +5,11 @@ use std::time::{Duration, Instant};
 
 use http::HeaderMap;
 
-use super::Session;
-use crate::classify::{classify, Verdict};
+use super::refresh::grant_revoked;
+use super::{Auth, Refresh, Session};
+use crate::classify::{classify, TokenRejection, Verdict};
 use crate::error::Error;
+use crate::oauth2::Access;
 use crate::rate_limit::{Decision, RateLimitStatus};
 use crate::retry::is_idempotent;
 use crate::transport::{TransportError, TransportErrorKind};
@@ -20,6 +22,9 @@ pub struct Call<'s> {
     pub(super) session: &'s Session,
     pub(super) template: Request,
     pub(super) retries: u32,
+    /// OAuth 2.0: the token set of the last attempt, and whether a 401 made it refresh.
+    pub(super) generation: u64,
+    pub(super) refreshed: bool,
 }
 
 /// What [`Call::attempt`] says to do now.
@@ -27,11 +32,14 @@ pub struct Call<'s> {
 #[must_use]
 // Boxing the request would cost an allocation per call; the value is moved once.
 #[allow(clippy::large_enum_variant)]
-pub enum Attempt {
+pub enum Attempt<'s> {
     /// The rate limiter says wait this long, then ask again.
     Wait(Duration),
     /// Send this request (credentials applied).
     Send(Request),
+    /// OAuth 2.0: walk this refresh first (the access token is about to expire, or was just
+    /// refused), then ask again.
+    Refresh(Refresh<'s>),
 }
 
 /// What [`Call::settle`] says to do after an attempt.
@@ -58,22 +66,45 @@ impl Next {
     }
 }
 
-impl Call<'_> {
-    /// Asks the rate limiter, then prepares a fresh copy of the request (credentials placed, or
-    /// a new signature: `unix_time` reads the wall clock in seconds, called only for an OAuth
-    /// timestamp).
+impl<'s> Call<'s> {
+    /// Asks the OAuth 2.0 grant (if any) whether its access token may be used, then the rate
+    /// limiter, then prepares a fresh copy of the request (credentials placed, or a new
+    /// signature). `unix_time` reads the wall clock in seconds, called only for an OAuth
+    /// timestamp or an OAuth 2.0 expiry check.
     pub fn attempt(
         &mut self,
         now: Instant,
-        unix_time: impl FnOnce() -> u64,
-    ) -> Result<Attempt, Error> {
-        if let Some(mut limiter) = self.session.limiter() {
+        mut unix_time: impl FnMut() -> u64,
+    ) -> Result<Attempt<'s>, Error> {
+        let session = self.session;
+        let tokens = match &session.auth {
+            Auth::OAuth2(grant) => match grant.access(unix_time()) {
+                Access::Use { tokens, generation } => {
+                    self.generation = generation;
+                    Some(tokens)
+                }
+                Access::Refresh { generation } => {
+                    return Ok(Attempt::Refresh(Refresh {
+                        session,
+                        grant,
+                        generation,
+                    }))
+                }
+                Access::Ended => return Err(grant_revoked()),
+            },
+            _ => None,
+        };
+        if let Some(mut limiter) = session.limiter() {
             if let Decision::Wait(delay) = limiter.acquire(now) {
                 return Ok(Attempt::Wait(delay));
             }
         }
         let copy = duplicate(&self.template);
-        self.session.prepare(copy, unix_time).map(Attempt::Send)
+        match tokens {
+            Some(tokens) => session.prepare_bearer(copy, &tokens),
+            None => session.prepare(copy, unix_time),
+        }
+        .map(Attempt::Send)
     }
 
     /// Classifies the outcome of an attempt and decides: done, retry after a delay, or fail.
@@ -116,6 +147,19 @@ impl Call<'_> {
                 limiter.observe(&RateLimitStatus::from_headers(response.headers()), now());
             }
         }
+        if let (Auth::OAuth2(grant), 401) = (&session.auth, response.status().as_u16()) {
+            // SPEC S8.7: after a 401, refresh once and retry once (whatever the body says); a
+            // second 401 ends the grant.
+            if !self.refreshed {
+                self.refreshed = true;
+                grant.rejected(self.generation);
+                return Next::Retry(Duration::ZERO);
+            }
+            if grant.end() {
+                session.token_rejected(TokenRejection::GrantRevoked);
+            }
+            return Next::Fail(grant_revoked());
+        }
         let verdict = classify(&response);
         if verdict.is_success() || response.status().is_redirection() {
             return Next::Done(response);
@@ -128,10 +172,8 @@ impl Call<'_> {
             self.retries += 1;
             return Next::Retry(delay);
         }
-        if let (Verdict::TokenRejected { reason }, Some(hook)) =
-            (verdict, &session.on_token_rejected)
-        {
-            hook(reason);
+        if let Verdict::TokenRejected { reason } = verdict {
+            session.token_rejected(reason);
         }
         match Error::from_verdict(&verdict) {
             Some(error) => Next::Fail(error),

@@ -2,17 +2,19 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method, Uri};
 
 use super::{Call, ClientBuilder, Leg, TokenRejectedHook};
+use crate::classify::TokenRejection;
 use crate::credentials::{Credentials, Placement, PlacementError};
 use crate::error::Error;
 use crate::oauth1::{
     Callback, Consumer, OAuthParams, RequestToken, Signer, TokenCredentials, Verifier,
 };
+use crate::oauth2::{bearer, Grant, TokenSet};
 use crate::origin::Origin;
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryPolicy;
@@ -41,6 +43,9 @@ pub enum Auth {
         /// The access token, for the token routes (`token_info`, `revoke`).
         token: Token,
     },
+    /// OAuth 2.0: `Authorization: Bearer` with the grant's access token, refreshed as its
+    /// refresh policy says (SPEC S8.5, S8.7). The `/1/tokens/*` routes refuse it.
+    OAuth2(Arc<Grant>),
 }
 
 impl Auth {
@@ -66,6 +71,7 @@ impl Auth {
             Auth::None => None,
             Auth::KeyToken { credentials, .. } => Some(credentials.token()),
             Auth::OAuth1 { token, .. } => Some(token),
+            Auth::OAuth2(_) => None,
         }
     }
 }
@@ -95,7 +101,8 @@ impl Session {
         &self.api
     }
 
-    /// The authorize origin of the OAuth 1.0a flow (`https://trello.com` unless set).
+    /// The authorize origin: of the OAuth 1.0a flow (`https://trello.com` unless set), or of
+    /// OAuth 2.0's token endpoint (`https://auth.atlassian.com` unless set).
     pub fn auth_base(&self) -> &Origin {
         &self.auth_base
     }
@@ -165,9 +172,54 @@ impl Session {
     /// The user token calls are made with, for the token routes (`token_info`, `revoke`);
     /// [`Error::InvalidRequest`] when the session has none.
     pub fn user_token(&self) -> Result<&Token, Error> {
+        if let Auth::OAuth2(_) = self.auth {
+            return Err(Error::InvalidRequest {
+                reason: "the /1/tokens routes take key + token credentials, not OAuth 2.0 ones: \
+                         there is no token endpoint to revoke or inspect an OAuth 2.0 grant, \
+                         the user removes the app from their Atlassian account",
+            });
+        }
         self.auth.token().ok_or(Error::InvalidRequest {
             reason: "this client has no user token",
         })
+    }
+
+    /// The OAuth 2.0 grant calls are made with, if any.
+    pub fn grant(&self) -> Option<&Grant> {
+        match &self.auth {
+            Auth::OAuth2(grant) => Some(grant),
+            _ => None,
+        }
+    }
+
+    /// Calls the token-rejected hook, if there is one.
+    pub(super) fn token_rejected(&self, reason: TokenRejection) {
+        if let Some(hook) = &self.on_token_rejected {
+            hook(reason);
+        }
+    }
+
+    /// `request` with the Bearer token of `tokens` (SPEC S8.1), for the API origin only.
+    pub(super) fn prepare_bearer(
+        &self,
+        request: Request,
+        tokens: &TokenSet,
+    ) -> Result<Request, Error> {
+        self.check_host(&request)?;
+        Ok(bearer(request, tokens.access_token())?)
+    }
+
+    /// Credentials go to the API origin only (the signature of OAuth 1.0a binds the host,
+    /// but would still carry the token elsewhere).
+    fn check_host(&self, request: &Request) -> Result<(), Error> {
+        if self.api.matches(request.uri()) {
+            Ok(())
+        } else {
+            Err(PlacementError::ForeignHost {
+                expected: self.api.as_str().to_owned(),
+            }
+            .into())
+        }
     }
 
     /// `GET /1/members/me` on the API origin (SPEC S5), for [`call`](Self::call).
@@ -191,6 +243,8 @@ impl Session {
             session: self,
             template: request,
             retries: 0,
+            generation: 0,
+            refreshed: false,
         }
     }
 
@@ -236,16 +290,12 @@ impl Session {
                 placement,
             } => Ok(credentials.authorize(request, *placement)?),
             Auth::OAuth1 { signer, .. } => {
-                // The signature binds the host, but would still carry the token elsewhere.
-                if !self.api.matches(request.uri()) {
-                    return Err(PlacementError::ForeignHost {
-                        expected: self.api.as_str().to_owned(),
-                    }
-                    .into());
-                }
+                self.check_host(&request)?;
                 let nonce = self.nonce();
                 Ok(signer.authorize(request, &OAuthParams::new(&nonce, unix_time()))?)
             }
+            // `Call::attempt` asks the grant first, and places the token it gives.
+            Auth::OAuth2(grant) => self.prepare_bearer(request, &grant.tokens()),
         }
     }
 

@@ -46,6 +46,7 @@ fn send(call: &mut Call<'_>) -> Request {
     match call.attempt(Instant::now(), || 0).unwrap() {
         Attempt::Send(request) => request,
         Attempt::Wait(d) => panic!("unexpected wait {d:?}"),
+        Attempt::Refresh(r) => panic!("unexpected refresh {r:?}"),
     }
 }
 
@@ -218,7 +219,7 @@ fn the_rate_limiter_paces_attempts() {
     let mut second = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     match second.attempt(t0, || 0).unwrap() {
         Attempt::Wait(d) => assert_eq!(d, Duration::from_secs(1)),
-        Attempt::Send(_) => panic!("over budget"),
+        other => panic!("over budget: {other:?}"),
     }
     assert!(matches!(
         second.attempt(t0 + Duration::from_secs(1), || 0).unwrap(),
@@ -243,7 +244,7 @@ fn spent_budgets_reported_by_the_server_pause_the_next_attempt() {
     let mut next = session.call(session.request(Method::GET, "/1/members/me", None).unwrap());
     match next.attempt(t0, || 0).unwrap() {
         Attempt::Wait(d) => assert_eq!(d, Duration::from_secs(2)),
-        Attempt::Send(_) => panic!("the server said the budget is spent"),
+        other => panic!("the server said the budget is spent: {other:?}"),
     }
 }
 
