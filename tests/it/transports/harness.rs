@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
+use trello_auth_core::oauth2::Grant;
 use trello_auth_core::token::{Member, TokenInfo};
 use trello_auth_core::Error as ClientError;
 use trello_auth_core::TokenRejection;
@@ -60,6 +61,8 @@ pub struct Cfg {
     pub hook: Option<Arc<dyn Fn(TokenRejection) + Send + Sync>>,
     /// Sign with OAuth 1.0a instead of key + token.
     pub oauth1: Option<(Consumer, TokenCredentials)>,
+    /// OAuth 2.0 Bearer calls with this grant instead of key + token.
+    pub oauth2: Option<Grant>,
 }
 
 impl Default for Cfg {
@@ -72,6 +75,7 @@ impl Default for Cfg {
             timeout: Duration::from_secs(10),
             hook: None,
             oauth1: None,
+            oauth2: None,
         }
     }
 }
@@ -121,6 +125,9 @@ impl Setup {
                 if let Some((consumer, token)) = cfg.oauth1 {
                     builder = builder.oauth1(consumer, token);
                 }
+                if let Some(grant) = cfg.oauth2 {
+                    builder = builder.oauth2(grant);
+                }
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(1)
                     .enable_all()
@@ -149,6 +156,9 @@ impl Setup {
                 }
                 if let Some((consumer, token)) = cfg.oauth1 {
                     builder = builder.oauth1(consumer, token);
+                }
+                if let Some(grant) = cfg.oauth2 {
+                    builder = builder.oauth2(grant);
                 }
                 AnyClient::Ureq(builder.build())
             }
@@ -268,6 +278,15 @@ impl AnyClient {
                 client.oauth1_access_token(consumer, request_token, verifier)
             }
         }
+    }
+
+    /// The client's OAuth 2.0 grant (current tokens, ended or not).
+    pub fn grant(&self) -> &Grant {
+        let session = match self {
+            AnyClient::Hyper { client, .. } => client.session(),
+            AnyClient::Ureq(client) => client.session(),
+        };
+        session.grant().expect("an OAuth 2.0 client")
     }
 
     /// `n` calls of `me()` at once: `n` futures in flight on hyper, `n` threads on ureq.

@@ -4,21 +4,23 @@
 
 mod cases;
 mod harness;
+mod oauth2;
 
-/// Expands each case into four tests: `hyper_http`, `hyper_https`, `ureq_http`, `ureq_https`.
+/// Expands each case (`suite::case`) into four tests: `hyper_http`, `hyper_https`,
+/// `ureq_http`, `ureq_https`.
 macro_rules! tests_with_transports {
-    ($($case:ident),* $(,)?) => {
-        tests_with_transports!(@mod hyper_http, Hyper, false, $($case),*);
-        tests_with_transports!(@mod hyper_https, Hyper, true, $($case),*);
-        tests_with_transports!(@mod ureq_http, Ureq, false, $($case),*);
-        tests_with_transports!(@mod ureq_https, Ureq, true, $($case),*);
+    ($($suite:ident::$case:ident),* $(,)?) => {
+        tests_with_transports!(@mod hyper_http, Hyper, false, $($suite::$case),*);
+        tests_with_transports!(@mod hyper_https, Hyper, true, $($suite::$case),*);
+        tests_with_transports!(@mod ureq_http, Ureq, false, $($suite::$case),*);
+        tests_with_transports!(@mod ureq_https, Ureq, true, $($suite::$case),*);
     };
-    (@mod $module:ident, $kind:ident, $tls:expr, $($case:ident),*) => {
+    (@mod $module:ident, $kind:ident, $tls:expr, $($suite:ident::$case:ident),*) => {
         mod $module {
             $(
                 #[test]
                 fn $case() {
-                    super::cases::$case(super::harness::Transport {
+                    super::$suite::$case(super::harness::Transport {
                         kind: super::harness::Kind::$kind,
                         tls: $tls,
                     });
@@ -29,16 +31,24 @@ macro_rules! tests_with_transports {
 }
 
 tests_with_transports!(
-    each_placement,
-    token_info_reports_scope_and_expiry,
-    revoke_then_token_rejected,
-    expiry_via_the_sandbox_clock,
-    rate_limits_are_retried_or_avoided,
-    injected_503s_are_retried_when_idempotent,
-    dropped_connections_are_retried,
-    timeouts,
-    attachment_redirect_is_not_followed_with_credentials,
-    concurrent_calls,
-    errors_never_show_credentials,
-    oauth1_three_legged_flow,
+    cases::each_placement,
+    cases::token_info_reports_scope_and_expiry,
+    cases::revoke_then_token_rejected,
+    cases::expiry_via_the_sandbox_clock,
+    cases::rate_limits_are_retried_or_avoided,
+    cases::injected_503s_are_retried_when_idempotent,
+    cases::dropped_connections_are_retried,
+    cases::timeouts,
+    cases::attachment_redirect_is_not_followed_with_credentials,
+    cases::concurrent_calls,
+    cases::errors_never_show_credentials,
+    cases::oauth1_three_legged_flow,
+    oauth2::oauth2_code_flow_and_bearer_calls,
+    oauth2::oauth2_missing_scope_is_403,
+    oauth2::oauth2_proactive_refresh_rotates_and_saves_first,
+    oauth2::oauth2_expiry_on_the_sandbox_clock_refreshes_after_401,
+    oauth2::oauth2_one_refresh_under_64_concurrent_calls,
+    oauth2::oauth2_a_hook_that_fails_once,
+    oauth2::oauth2_revoked_grant_means_reauthorize,
+    oauth2::oauth2_reuse_after_the_leeway_kills_the_grant,
 );
