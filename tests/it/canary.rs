@@ -208,6 +208,31 @@ fn secrets_never_leak() {
     out.debug("CodeVerifier", pkce.verifier());
     let set = oauth2::TokenSet::new(access.clone(), Some(refresh.clone()), Some(1), vec![]);
     out.debug("TokenSet", &set);
+    // The grant a client shares between calls, the client holding it, and its refresh step.
+    let grant = oauth2::Grant::new(client.clone(), set.clone())
+        .on_tokens(|_| Err("the store is locked".into()));
+    out.debug("Grant", &grant);
+    let session = trello_auth_core::client::Session::builder()
+        .oauth2(grant)
+        .build();
+    out.debug("Session (OAuth 2.0)", &session);
+    let mut call = session.call(session.members_me_request());
+    if let Ok(trello_auth_core::client::Attempt::Refresh(refresh)) =
+        call.attempt(std::time::Instant::now(), || 1_000)
+    {
+        out.debug("Refresh", &refresh);
+        let flight = refresh.lock_blocking();
+        let answer = http::Response::new(
+            format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer"}}"#).into_bytes(),
+        );
+        // The hook fails: the error names the failure, never the tokens it could not save.
+        out.error(
+            "TokensNotSaved",
+            &refresh.finish(&flight, Ok(answer), 1_000).unwrap_err(),
+        );
+    } else {
+        panic!("an expired set is refreshed first");
+    }
     let get = http::Request::get("https://api.trello.com/1/members/me")
         .body(Vec::new())
         .unwrap();
