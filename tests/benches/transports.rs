@@ -1,7 +1,9 @@
 //! The transport benchmark of issue 4 ("Speed"): sequential `GET /1/members/me` against the
 //! sandbox through our hyper client vs a raw hyper-util client with the header set by hand,
 //! our ureq client vs a raw ureq agent, and 64 requests in flight on hyper; median time per
-//! request over interleaved batches, and heap allocations per request in the client.
+//! request over interleaved batches, and heap allocations per request in the client. Each
+//! client's `execute` also runs with an OAuth 2.0 grant (issue 11: `Authorization: Bearer`
+//! and the refresh check on every call), paired with the same client on key + token.
 //!
 //! The sandbox runs in a child process (this binary again, with `TRELLO_AUTH_BENCH_SERVE` set)
 //! so that the allocation counter sees the client only. The clients run in several worker
@@ -25,6 +27,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use trello_auth_core::oauth2::{
+    self, AccessToken, AuthorizationRequest, ClientCredentials, Grant, Pkce, Scope, TokenSet,
+};
 use trello_auth_core::Limit;
 use trello_auth_core::{
     ApiKey, BlockingTransport, Credentials, Origin, RateLimiter, Token, Transport,
@@ -34,7 +39,7 @@ use trello_auth_core::{
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 const SERVE_ENV: &str = "TRELLO_AUTH_BENCH_SERVE";
-/// Set for a worker process: the sandbox's `api_base key token` line.
+/// Set for a worker process: the sandbox's `api_base key token access_token` line.
 const WORKER_ENV: &str = "TRELLO_AUTH_BENCH_WORKER";
 /// Requests per measured batch (sequential scenarios).
 const BATCH: usize = 2_000;
@@ -115,10 +120,12 @@ fn work(endpoint: &Endpoint, rounds: usize, batch: usize) {
         Box::new(RawHyper::new(&target, 1)),
         Box::new(OurHyper::new(&target, 1, Call::Transport)),
         Box::new(OurHyper::new(&target, 1, Call::Execute)),
+        Box::new(OurHyper::new(&target, 1, Call::Bearer)),
         Box::new(OurHyper::new(&target, 1, Call::Me)),
         Box::new(RawUreq::new(&target)),
         Box::new(OurUreq::new(&target, Call::Transport)),
         Box::new(OurUreq::new(&target, Call::Execute)),
+        Box::new(OurUreq::new(&target, Call::Bearer)),
         Box::new(OurUreq::new(&target, Call::Me)),
         Box::new(RawHyper::new(&target, IN_FLIGHT)),
         Box::new(OurHyper::new(&target, IN_FLIGHT, Call::Execute)),
@@ -169,11 +176,13 @@ trait Scenario {
 
 /// What we call: the bare transport with the header set by hand (the transport's own cost),
 /// the client's `execute` with the same prebuilt URI as the raw peers (the client loop's
-/// cost), or `me()` (the convenience path: request built, answer decoded as a `Member`).
+/// cost), the same `execute` on a client with an OAuth 2.0 grant (Bearer), or `me()` (the
+/// convenience path: request built, answer decoded as a `Member`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Call {
     Transport,
     Execute,
+    Bearer,
     Me,
 }
 
@@ -182,6 +191,7 @@ impl Call {
         match self {
             Call::Transport => format!("{transport} alone, header by hand"),
             Call::Execute => format!("{crate_name} Client::execute"),
+            Call::Bearer => format!("{crate_name} Client::execute, OAuth 2.0 Bearer"),
             Call::Me => format!("{crate_name} Client::me (build + decode)"),
         }
     }
@@ -194,6 +204,8 @@ struct Target {
     credentials: Credentials,
     /// `Authorization: OAuth oauth_consumer_key="…", oauth_token="…"`, for the raw peers.
     header: http::HeaderValue,
+    /// An OAuth 2.0 access token of the sandbox (valid for the benchmark's hour).
+    access_token: String,
 }
 
 impl Target {
@@ -214,7 +226,31 @@ impl Target {
             url: api.join("/1/members/me").parse().expect("a URI"),
             credentials,
             header,
+            access_token: server.access_token.clone(),
         }
+    }
+
+    /// The builder of a client for `call`: key + token, or an OAuth 2.0 grant whose access
+    /// token is fresh for the whole run (no refresh happens, the check runs on every call).
+    fn builder<C: trello_auth_core::client::Assemble>(
+        &self,
+        call: Call,
+    ) -> trello_auth_core::client::ClientBuilder<C> {
+        let builder = trello_auth_core::client::ClientBuilder::<C>::default()
+            .rate_limiter(Some(Target::limiter()));
+        if call != Call::Bearer {
+            return builder.credentials(self.credentials.clone());
+        }
+        let tokens = TokenSet::new(
+            AccessToken::new(self.access_token.clone()).expect("an access token"),
+            None,
+            Some(u64::MAX / 2),
+            Vec::new(),
+        );
+        let client = ClientCredentials::public("bench").expect("a client id");
+        builder
+            .oauth2(Grant::new(client, tokens))
+            .api_base(self.credentials.api_base().clone())
     }
 
     /// A client-side limiter that never binds at these rates but does its full work (the
@@ -353,9 +389,8 @@ impl OurHyper {
         let (client, transport) = {
             let _guard = rt.enter();
             let transport = trello_auth_hyper::HyperTransport::new();
-            let client = trello_auth_hyper::Client::builder()
-                .credentials(target.credentials.clone())
-                .rate_limiter(Some(Target::limiter()))
+            let client = target
+                .builder::<trello_auth_hyper::Client>(call)
                 .transport(transport.clone())
                 .build();
             (client, transport)
@@ -406,7 +441,7 @@ impl Scenario for OurHyper {
                                     .expect("a request");
                                 transport.send(request).await.expect("a response")
                             }
-                            Call::Execute => {
+                            Call::Execute | Call::Bearer => {
                                 let request = http::Request::get(url.clone())
                                     .body(Vec::new())
                                     .expect("a request");
@@ -476,9 +511,8 @@ impl OurUreq {
     fn new(target: &Target, call: Call) -> Self {
         let transport = trello_auth_ureq::UreqTransport::new();
         Self {
-            client: trello_auth_ureq::Client::builder()
-                .credentials(target.credentials.clone())
-                .rate_limiter(Some(Target::limiter()))
+            client: target
+                .builder::<trello_auth_ureq::Client>(call)
                 .transport(transport.clone())
                 .build(),
             transport,
@@ -503,7 +537,7 @@ impl Scenario for OurUreq {
                         .expect("a request");
                     self.transport.send(request).expect("a response")
                 }
-                Call::Execute => {
+                Call::Execute | Call::Bearer => {
                     let request = http::Request::get(self.target.url.clone())
                         .body(Vec::new())
                         .expect("a request");
@@ -566,22 +600,29 @@ fn paired(i: usize, peer: Option<usize>, samples: &[Vec<(f64, f64)>]) -> String 
     }
 }
 
+/// The key + token twin of an OAuth 2.0 scenario (same client, same call).
+fn key_token_twin(name: &str, names: &[String]) -> Option<usize> {
+    let twin = name.strip_suffix(", OAuth 2.0 Bearer")?;
+    names.iter().position(|n| n == twin)
+}
+
 /// Prints one row per scenario. "vs raw" pairs each round's time with its raw peer's time in
 /// the same round (batches run interleaved, so pairing them cancels the machine's slow
 /// drifts, which a ratio of two medians would keep); "vs raw + timeout" does the same against
 /// the raw hyper client under `tokio::time::timeout`, the fair peer of the hyper rows.
 fn print_table(names: &[String], samples: &[Vec<(f64, f64)>]) {
     println!();
-    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw: paired median (quartiles) | vs raw + timeout | allocs/req |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| scenario | median µs/req | min µs/req | req/s (median) | vs raw: paired median (quartiles) | vs raw + timeout | vs key + token | allocs/req |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (name, own)) in names.iter().zip(samples).enumerate() {
         let mut times: Vec<f64> = own.iter().map(|s| s.0).collect();
         let mut allocs: Vec<f64> = own.iter().map(|s| s.1).collect();
         let median_ns = median(&mut times);
         let vs_raw = paired(i, peer_of(name, names, false), samples);
         let vs_timed = paired(i, peer_of(name, names, true), samples);
+        let vs_key_token = paired(i, key_token_twin(name, names), samples);
         println!(
-            "| {name} | {:.1} | {:.1} | {:.0} | {vs_raw} | {vs_timed} | {:.1} |",
+            "| {name} | {:.1} | {:.1} | {:.0} | {vs_raw} | {vs_timed} | {vs_key_token} | {:.1} |",
             median_ns / 1000.0,
             times[0] / 1000.0,
             1e9 / median_ns,
@@ -596,20 +637,21 @@ struct Endpoint {
     api_base: String,
     key: String,
     token: String,
+    access_token: String,
 }
 
 impl Endpoint {
-    /// Reads the sandbox's `api_base key token` line.
+    /// Reads the sandbox's `api_base key token access_token` line.
     fn parse(line: &str) -> Self {
-        let mut parts = line.split_whitespace().map(str::to_owned);
-        let (Some(api_base), Some(key), Some(token)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let parts: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        let [api_base, key, token, access_token] = &parts[..] else {
             panic!("unexpected sandbox line: {line:?}");
         };
         Self {
-            api_base,
-            key,
-            token,
+            api_base: api_base.clone(),
+            key: key.clone(),
+            token: token.clone(),
+            access_token: access_token.clone(),
         }
     }
 }
@@ -617,7 +659,7 @@ impl Endpoint {
 /// The sandbox in a child process: this binary again, in serve mode.
 struct Server {
     child: Child,
-    /// Its first line: `api_base key token`.
+    /// Its first line: `api_base key token access_token`.
     line: String,
 }
 
@@ -659,10 +701,11 @@ fn serve() {
         .worker_threads(1)
         .start_blocking()
         .expect("the sandbox starts");
+    let access_token = oauth2_access_token(&sandbox);
     let mut out = std::io::stdout();
     writeln!(
         out,
-        "{} {} {}",
+        "{} {} {} {access_token}",
         sandbox.api_base(),
         sandbox.app().key,
         sandbox.token()
@@ -672,4 +715,32 @@ fn serve() {
     let mut rest = String::new();
     while std::io::stdin().read_line(&mut rest).is_ok_and(|n| n > 0) {}
     drop(sandbox);
+}
+
+/// An OAuth 2.0 access token of `sandbox`: the user's Allow on its consent page, then the code
+/// exchange of a public client (SPEC S8.2-S8.5).
+fn oauth2_access_token(sandbox: &trello_auth_sandbox::Sandbox) -> String {
+    let auth = Origin::parse(sandbox.auth_base()).expect("an origin");
+    let info = sandbox.oauth2();
+    let app = ClientCredentials::public(&info.public_client_id).expect("a client id");
+    let redirect_uri = &info.redirect_uris[0];
+    let pkce = Pkce::from_random([3; 32]);
+    let url = AuthorizationRequest::new(app.client_id(), redirect_uri)
+        .scopes([Scope::ReadMember])
+        .state("bench-state")
+        .pkce(&pkce)
+        .auth_base(auth.clone())
+        .build()
+        .expect("an authorize URL");
+    let transport = trello_auth_ureq::UreqTransport::new();
+    let back = trello_auth_sandbox::consent::press(url.as_str(), "Allow", |r| transport.send(r))
+        .expect("the consent page");
+    let location = back.headers()["location"].to_str().expect("ASCII");
+    let code = oauth2::parse_redirect(location, "bench-state").expect("a code");
+    let exchange = oauth2::code_exchange_request(&auth, &app, &code, pkce.verifier(), redirect_uri);
+    let answer = transport
+        .send(exchange)
+        .expect("the token endpoint answers");
+    let tokens = oauth2::parse_token_response(&answer, 0).expect("tokens");
+    tokens.access_token().expose_secret().to_owned()
 }

@@ -92,20 +92,7 @@ impl Client {
         // At most 100, so the cast is exact.
         let retries = max_retries.range(py, "max_retries", 0, 100)? as u32;
         let backoff = seconds(py, "backoff", backoff)?;
-        let mut transport = UreqTransport::builder();
-        if let Some(t) = timeout {
-            let t = seconds(py, "timeout", t)?;
-            transport = transport.connect_timeout(t).io_timeout(t);
-        } else {
-            transport = transport.no_timeout();
-        }
-        if let Some(path) = ca_file {
-            let pem = std::fs::read_to_string(&path).map_err(|e| {
-                errors::invalid_argument(py, "ca_file", &format!("cannot read the file: {e}"))
-            })?;
-            transport = transport.add_root_certificate_pem(&pem);
-        }
-        let transport = transport.build().map_err(|e| errors::client(py, &e))?;
+        let transport = build_transport(py, timeout, ca_file)?;
         let mut builder = trello_auth_ureq::Client::builder()
             .api_base(api.clone())
             .transport(transport)
@@ -251,53 +238,96 @@ impl Client {
         params: Option<&Bound<'_, PyAny>>,
         body: Option<Vec<u8>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = self.request(py, method, path, params, body)?;
-        self.send(py, request)
+        call(py, &self.inner, method, path, params, body)
     }
 
-    /// A request for `path` (plus `params` in the query) on the API origin.
-    fn request(
-        &self,
-        py: Python<'_>,
-        method: http::Method,
-        path: &str,
-        params: Option<&Bound<'_, PyAny>>,
-        body: Option<Vec<u8>>,
-    ) -> PyResult<Request> {
-        let mut target = path.to_owned();
-        if let Some(params) = params.filter(|p| !p.is_none()) {
-            let query = query_string(params)?;
-            if !query.is_empty() {
-                target.push(if path.contains('?') { '&' } else { '?' });
-                target.push_str(&query);
-            }
-        }
-        self.inner
-            .session()
-            .request(method, &target, body.map(|b| ("application/json", b)))
-            .map_err(|e| errors::client(py, &e))
-    }
-
-    /// Sends through the client's loop with the GIL released; the 2xx body parsed as JSON.
     fn send(&self, py: Python<'_>, request: Request) -> PyResult<Py<PyAny>> {
-        let outcome = py.detach(|| self.inner.execute(request));
-        let response = outcome.map_err(|e| errors::client(py, &e))?;
-        // A redirect is an error: the JSON methods never follow one (SPEC S3.4).
-        ensure_success(&response).map_err(|e| errors::client(py, &e))?;
-        let body = response.body();
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(py.None());
-        }
-        let loads = JSON_LOADS.import(py, "json", "loads")?;
-        loads
-            .call1((PyBytes::new(py, body),))
-            .map(Bound::unbind)
-            .map_err(|_| errors::not_json(py))
+        send(py, &self.inner, request)
     }
 }
 
+/// `method path` (plus `params` in the query, `body` as JSON) through `inner`: the parsed JSON.
+pub(crate) fn call(
+    py: Python<'_>,
+    inner: &trello_auth_ureq::Client,
+    method: http::Method,
+    path: &str,
+    params: Option<&Bound<'_, PyAny>>,
+    body: Option<Vec<u8>>,
+) -> PyResult<Py<PyAny>> {
+    let request = api_request(py, inner, method, path, params, body)?;
+    send(py, inner, request)
+}
+
+/// A request for `path` (plus `params` in the query) on the API origin.
+fn api_request(
+    py: Python<'_>,
+    inner: &trello_auth_ureq::Client,
+    method: http::Method,
+    path: &str,
+    params: Option<&Bound<'_, PyAny>>,
+    body: Option<Vec<u8>>,
+) -> PyResult<Request> {
+    let mut target = path.to_owned();
+    if let Some(params) = params.filter(|p| !p.is_none()) {
+        let query = query_string(params)?;
+        if !query.is_empty() {
+            target.push(if path.contains('?') { '&' } else { '?' });
+            target.push_str(&query);
+        }
+    }
+    inner
+        .session()
+        .request(method, &target, body.map(|b| ("application/json", b)))
+        .map_err(|e| errors::client(py, &e))
+}
+
+/// Sends through the client's loop with the GIL released; the 2xx body parsed as JSON.
+pub(crate) fn send(
+    py: Python<'_>,
+    inner: &trello_auth_ureq::Client,
+    request: Request,
+) -> PyResult<Py<PyAny>> {
+    let outcome = py.detach(|| inner.execute(request));
+    let response = outcome.map_err(|e| errors::client(py, &e))?;
+    // A redirect is an error: the JSON methods never follow one (SPEC S3.4).
+    ensure_success(&response).map_err(|e| errors::client(py, &e))?;
+    let body = response.body();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(py.None());
+    }
+    let loads = JSON_LOADS.import(py, "json", "loads")?;
+    loads
+        .call1((PyBytes::new(py, body),))
+        .map(Bound::unbind)
+        .map_err(|_| errors::not_json(py))
+}
+
+/// The ureq transport of a client: `timeout` seconds to connect and for each read or write
+/// (`None`: no limit), trusting `ca_file` (a PEM file) as well as the webpki roots.
+pub(crate) fn build_transport(
+    py: Python<'_>,
+    timeout: Option<f64>,
+    ca_file: Option<PathBuf>,
+) -> PyResult<UreqTransport> {
+    let mut transport = UreqTransport::builder();
+    if let Some(t) = timeout {
+        let t = seconds(py, "timeout", t)?;
+        transport = transport.connect_timeout(t).io_timeout(t);
+    } else {
+        transport = transport.no_timeout();
+    }
+    if let Some(path) = ca_file {
+        let pem = std::fs::read_to_string(&path).map_err(|e| {
+            errors::invalid_argument(py, "ca_file", &format!("cannot read the file: {e}"))
+        })?;
+        transport = transport.add_root_certificate_pem(&pem);
+    }
+    transport.build().map_err(|e| errors::client(py, &e))
+}
+
 /// Seconds as a positive, finite `Duration`.
-fn seconds(py: Python<'_>, argument: &str, value: f64) -> PyResult<Duration> {
+pub(crate) fn seconds(py: Python<'_>, argument: &str, value: f64) -> PyResult<Duration> {
     if value.is_finite() && value > 0.0 && value <= 86_400.0 {
         Ok(Duration::from_secs_f64(value))
     } else {
@@ -344,7 +374,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for RateLimitArg {
 }
 
 /// `json` serialized by Python's `json` module (compact), or no body for `None`.
-fn json_body(py: Python<'_>, json: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
+pub(crate) fn json_body(
+    py: Python<'_>,
+    json: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Vec<u8>>> {
     let Some(json) = json.filter(|j| !j.is_none()) else {
         return Ok(None);
     };

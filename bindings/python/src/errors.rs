@@ -14,10 +14,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyModule, PyType};
 use pyo3::PyTypeInfo;
 use trello_auth_core::oauth1::OAuthError;
+use trello_auth_core::oauth2::{EndpointError, OAuth2Error};
 use trello_auth_core::Error as CoreError;
 use trello_auth_core::TokenRejection;
 use trello_auth_core::{CaptureError, ConfigError, PlacementError, TransportError};
 use trello_auth_login::{Error as LoginFailure, StoreError};
+
+use crate::oauth2_client::HookFailed;
 
 /// `import_exception!` for each class of `trello_auth.errors` that is raised here, and
 /// [`CLASSES`](class::CLASSES), their names, from the same identifiers.
@@ -45,6 +48,7 @@ mod class {
         ConfigError,
         PlacementError,
         OAuthError,
+        OAuth2Error,
         TransportError,
         LoginError,
         LoginTimeout,
@@ -118,6 +122,89 @@ pub fn oauth(py: Python<'_>, e: &OAuthError) -> PyErr {
     }
 }
 
+/// `ConfigError(ValueError)` with `code` and a message of the binding's own.
+pub fn raise_config(py: Python<'_>, code: &str, message: &str) -> PyErr {
+    raise::<class::ConfigError>(py, code, message, &[])
+}
+
+/// An OAuth 2.0 error of the token endpoint or of an input (SPEC S8): `invalid_grant` is
+/// `TokenRevoked` (a `TokenRejected`, reason `grant_revoked`: authorize the user again), the
+/// endpoint's other refusals and unreadable answers are `OAuth2Error` with `.status`, a deny
+/// is `AuthorizationDenied`, a redirect that does not match is `CaptureError`, and a refused
+/// input (client id, secret, scope, redirect URI, state, verifier) is `ConfigError`.
+pub fn oauth2(py: Python<'_>, e: &OAuth2Error) -> PyErr {
+    let text = e.to_string();
+    match e {
+        OAuth2Error::Endpoint {
+            error: EndpointError::InvalidGrant,
+            status,
+        } => raise::<class::TokenRevoked>(
+            py,
+            "token_rejected",
+            &text,
+            &[
+                ("reason", Attr::Str("grant_revoked")),
+                ("status", Attr::Int(*status)),
+            ],
+        ),
+        OAuth2Error::Endpoint { status, .. } => {
+            raise::<class::OAuth2Error>(py, e.code(), &text, &[("status", Attr::Int(*status))])
+        }
+        OAuth2Error::Malformed { .. } | OAuth2Error::UnsupportedTokenType => {
+            raise::<class::OAuth2Error>(py, e.code(), &text, &[])
+        }
+        OAuth2Error::Denied { error, description } => {
+            let mut attrs = vec![
+                ("error", Attr::Str(error)),
+                (
+                    "message",
+                    Attr::Str(description.as_deref().unwrap_or(error)),
+                ),
+            ];
+            if let Some(d) = description {
+                attrs.push(("description", Attr::Str(d)));
+            }
+            raise::<class::AuthorizationDenied>(py, e.code(), &text, &attrs)
+        }
+        OAuth2Error::StateMismatch => raise::<class::CaptureError>(py, e.code(), &text, &[]),
+        // The inputs: InvalidClientId, EmptyScope, UnknownScope, InvalidRedirectUri,
+        // InsecureRedirectUri, InvalidState, InvalidAudience, InvalidVerifier, MissingPkce,
+        // InvalidSecret, and variants added later.
+        _ => raise::<class::ConfigError>(py, e.code(), &text, &[]),
+    }
+}
+
+/// `OAuth2Error` with code `tokens_not_saved`: the `on_tokens` callable of an `OAuth2Client`
+/// raised; its exception is the `__cause__`.
+fn tokens_not_saved(
+    py: Python<'_>,
+    source: &(dyn std::error::Error + Send + Sync + 'static),
+) -> PyErr {
+    let err = raise::<class::OAuth2Error>(
+        py,
+        "tokens_not_saved",
+        "the refreshed OAuth 2.0 tokens were not saved: on_tokens raised (the __cause__ says \
+         why); fix it: the new tokens are kept in memory and the next call runs on_tokens \
+         again before using them (the old refresh token is never sent again)",
+        &[],
+    );
+    if let Some(HookFailed(cause)) = source.downcast_ref::<HookFailed>() {
+        err.set_cause(py, Some(cause.clone_ref(py)));
+    }
+    err
+}
+
+/// [`oauth2`] for a redirect being read: a malformed one is a `CaptureError` (what came back
+/// cannot be read), not a token endpoint's `OAuth2Error`.
+pub fn oauth2_redirect(py: Python<'_>, e: &OAuth2Error) -> PyErr {
+    match e {
+        OAuth2Error::Malformed { .. } => {
+            raise::<class::CaptureError>(py, e.code(), &e.to_string(), &[])
+        }
+        _ => oauth2(py, e),
+    }
+}
+
 /// `TransportError(ConnectionError)` with `.kind`.
 pub fn transport(py: Python<'_>, e: &TransportError) -> PyErr {
     let attrs = [("kind", Attr::Str(e.kind().code()))];
@@ -166,6 +253,8 @@ fn client_with(py: Python<'_>, e: &CoreError, text: &str) -> PyErr {
         }
         CoreError::Placement(p) => placement(py, p),
         CoreError::OAuth(o) => oauth(py, o),
+        CoreError::OAuth2(o) => oauth2(py, o),
+        CoreError::TokensNotSaved { source } => tokens_not_saved(py, source.as_ref()),
         CoreError::Capture(c) => capture(py, c),
         // A variant added to the core later: still a trello_auth error with its code.
         _ => raise::<class::TrelloAuthError>(py, e.code(), text, &[]),

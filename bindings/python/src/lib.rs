@@ -17,6 +17,8 @@ mod convert;
 mod errors;
 mod login;
 mod oauth1;
+mod oauth2;
+mod oauth2_client;
 mod sandbox;
 mod verdict;
 
@@ -39,6 +41,15 @@ fn _trello_auth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<oauth1::Signature>()?;
     m.add_class::<oauth1::Flow>()?;
     m.add_class::<oauth1::AccessToken>()?;
+    m.add_function(wrap_pyfunction!(oauth2::authorization_request, m)?)?;
+    m.add_function(wrap_pyfunction!(oauth2::parse_redirect, m)?)?;
+    m.add_function(wrap_pyfunction!(oauth2::exchange_code, m)?)?;
+    m.add_function(wrap_pyfunction!(oauth2::refresh, m)?)?;
+    m.add_function(wrap_pyfunction!(oauth2::parse_token_response, m)?)?;
+    m.add_class::<oauth2::AuthorizationRequest>()?;
+    m.add_class::<oauth2::Pkce>()?;
+    m.add_class::<oauth2::TokenSet>()?;
+    m.add_class::<oauth2_client::OAuth2Client>()?;
     m.add_function(wrap_pyfunction!(login::login, m)?)?;
     m.add_function(wrap_pyfunction!(login::load_credentials, m)?)?;
     m.add_function(wrap_pyfunction!(login::logout, m)?)?;

@@ -30,6 +30,7 @@ pub struct PySandbox {
     token: String,
     member: (String, String, String),
     fixtures: trello_auth_sandbox::Fixtures,
+    oauth2: trello_auth_sandbox::OAuth2Info,
 }
 
 #[pymethods]
@@ -86,6 +87,7 @@ impl PySandbox {
                 member.full_name.clone(),
             ),
             fixtures: sandbox.fixtures().clone(),
+            oauth2: sandbox.oauth2().clone(),
             running: Mutex::new(Some(sandbox)),
         })
     }
@@ -159,6 +161,44 @@ impl PySandbox {
         d.set_item("attachment_id", &f.attachment_id)?;
         d.set_item("attachment_name", &f.attachment_name)?;
         Ok(d)
+    }
+
+    /// The confidential OAuth 2.0 client's id (SPEC S8).
+    #[getter]
+    fn oauth2_client_id(&self) -> &str {
+        &self.oauth2.client_id
+    }
+
+    /// The confidential OAuth 2.0 client's secret.
+    #[getter]
+    fn oauth2_client_secret(&self) -> &str {
+        &self.oauth2.client_secret
+    }
+
+    /// The public OAuth 2.0 client's id (no secret: PKCE alone).
+    #[getter]
+    fn oauth2_public_client_id(&self) -> &str {
+        &self.oauth2.public_client_id
+    }
+
+    /// The redirect URIs both OAuth 2.0 clients accept, character for character.
+    #[getter]
+    fn oauth2_redirect_uris(&self) -> Vec<String> {
+        self.oauth2.redirect_uris.clone()
+    }
+
+    /// Revokes the OAuth 2.0 grants of `client_id` (only `member_id`'s, if given) with every
+    /// token they issued, as a user revoking the app does (SPEC S8.1); how many were revoked.
+    #[pyo3(signature = (client_id, member_id = None))]
+    fn revoke_oauth2_grant(
+        &self,
+        py: Python<'_>,
+        client_id: &str,
+        member_id: Option<&str>,
+    ) -> PyResult<usize> {
+        self.admin
+            .revoke_oauth2_grant(client_id, member_id)
+            .map_err(|e| errors::invalid_argument(py, "client_id", &e.to_string()))
     }
 
     /// Mints a token of the default member and app: `scope` like `read,write`, `expiration`

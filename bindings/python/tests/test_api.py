@@ -23,7 +23,14 @@ def test_the_contract_names_exist() -> None:
     assert callable(ta.oauth1.sign) and callable(ta.oauth1.Flow)
     assert callable(ta.adapters.RequestsAuth) and callable(ta.adapters.HttpxAuth)
     assert callable(ta.sandbox.Sandbox)
+    # OAuth 2.0 (DESIGN "OAuth 2.0"): ta.oauth2's flow, ta.TokenSet and ta.OAuth2Client.
+    for name in ("authorization_request", "parse_redirect", "exchange_code", "refresh"):
+        assert callable(getattr(ta.oauth2, name)), name
+    assert ta.oauth2.TokenSet is ta.TokenSet and callable(ta.OAuth2Client)
+    for name in ("oauth2_client_id", "oauth2_client_secret", "oauth2_redirect_uri"):
+        assert isinstance(getattr(ta.sandbox.Sandbox, name), property), name
     assert set(ta.__all__) <= set(dir(ta))
+    assert set(ta.oauth2.__all__) <= set(dir(ta.oauth2))
 
 
 @pytest.mark.parametrize(
@@ -42,6 +49,7 @@ def test_the_contract_names_exist() -> None:
         (ta.TransportError, (ta.TrelloAuthError, ConnectionError)),
         (ta.ApiError, (ta.TrelloAuthError,)),
         (ta.OAuthError, (ta.TrelloAuthError,)),
+        (ta.OAuth2Error, (ta.TrelloAuthError,)),
     ],
 )
 def test_the_exception_tree(error: type[Exception], bases: tuple[type[Exception], ...]) -> None:

@@ -137,6 +137,131 @@ def test_client_failures_against_the_sandbox_never_show_secrets() -> None:
             SECRETS = saved
 
 
+ACCESS = "eyJhbGciOi" + "acc3ss" * 6 + "CANARY34"
+REFRESH = "eyJraWQiOi" + "r3fr3sh" * 6 + "CANARY56"
+CLIENT_SECRET = "ATOA" + "cl13nt" * 6 + "CANARY78"
+VERIFIER = "v3r1f13r" * 6
+
+
+def test_oauth2_objects_and_failures_never_show_secrets() -> None:
+    global SECRETS
+    saved = SECRETS
+    SECRETS = saved + (ACCESS, REFRESH, CLIENT_SECRET, VERIFIER)
+    try:
+        tokens = ta.TokenSet(ACCESS, REFRESH, 1_700_003_600, ("read:member:trello",))
+        request = ta.oauth2.authorization_request(
+            "client", "http://127.0.0.1:8080/callback", scopes=["read:member:trello"], verifier=VERIFIER
+        )
+        SECRETS = SECRETS + (request.state,)
+        client = ta.OAuth2Client("client", tokens, client_secret=CLIENT_SECRET, on_tokens=None)
+        for obj in (tokens, ta.TokenSet(ACCESS), request, ta.oauth2.Pkce(VERIFIER), client, client.tokens):
+            assert_clean(obj)
+        failures = [
+            lambda: ta.TokenSet(ACCESS + " x"),
+            lambda: ta.TokenSet(ACCESS, REFRESH + "\n"),
+            lambda: ta.oauth2.Pkce(VERIFIER + " "),
+            lambda: ta.oauth2.authorization_request(
+                "client", f"http://127.0.0.1/cb#{ACCESS}", scopes=["read:member:trello"]
+            ),
+            lambda: ta.oauth2.authorization_request("client", "http://127.0.0.1/cb", scopes=[ACCESS]),
+            lambda: ta.oauth2.parse_redirect(f"http://127.0.0.1/cb?code={ACCESS}&state=x", "y"),
+            lambda: ta.oauth2.parse_redirect(
+                f"http://127.0.0.1/cb?error={ACCESS}&error_description=no%20{REFRESH}&state=x", "x"
+            ),
+            lambda: ta.oauth2.parse_redirect(f"http://127.0.0.1/cb?code={ACCESS}&code={ACCESS}&state=x", "x"),
+            lambda: ta.oauth2.parse_token_response(200, f'{{"access_token":"{ACCESS} x"}}', now=0),
+            lambda: ta.oauth2.parse_token_response(
+                200, f'{{"access_token":"{ACCESS}","token_type":"mac-{REFRESH}"}}', now=0
+            ),
+            lambda: ta.oauth2.parse_token_response(
+                400, f'{{"error":"invalid_{REFRESH}","error_description":"{ACCESS}"}}', now=0
+            ),
+            lambda: ta.oauth2.parse_token_response(403, f'{{"error":"invalid_grant","x":"{REFRESH}"}}', now=0),
+            lambda: ta.oauth2.refresh("client", REFRESH + " x", client_secret=CLIENT_SECRET),
+            lambda: ta.oauth2.refresh("client", REFRESH, client_secret=CLIENT_SECRET + " x"),
+            lambda: ta.oauth2.refresh(
+                "client", REFRESH, client_secret=CLIENT_SECRET, auth_base=f"http://{ACCESS}.example"
+            ),
+            lambda: ta.oauth2.exchange_code(
+                "client", ACCESS, VERIFIER, "http://127.0.0.1/cb", client_secret=CLIENT_SECRET,
+                auth_base="http://127.0.0.1:9",
+            ),
+            lambda: ta.OAuth2Client("client", tokens, client_secret=CLIENT_SECRET + " x", on_tokens=None),
+            lambda: ta.OAuth2Client(
+                "client", tokens, client_secret=CLIENT_SECRET, on_tokens=None, api_base=f"http://{ACCESS}.example"
+            ),
+            client.token_info,
+            # An expired token refreshed at an endpoint that is not there.
+            ta.OAuth2Client(
+                "client", ta.TokenSet(ACCESS, REFRESH, 0), client_secret=CLIENT_SECRET, on_tokens=None,
+                api_base="http://127.0.0.1:9", auth_base="http://127.0.0.1:9", max_retries=0,
+            ).me,
+        ]
+        for call in failures:
+            assert_clean(failure(call))
+    finally:
+        SECRETS = saved
+
+
+def test_oauth2_against_the_sandbox_never_shows_secrets() -> None:
+    from conftest import click
+
+    with Sandbox() as sb:
+        global SECRETS
+        saved = SECRETS
+        try:
+            request = ta.oauth2.authorization_request(
+                sb.oauth2_client_id, sb.oauth2_redirect_uri, scopes=["read:member:trello"], auth_base=sb.auth_base
+            )
+            back = click(request.url).location
+            assert back is not None
+            code = ta.oauth2.parse_redirect(back, request.state)
+            kw: dict[str, Any] = {"client_secret": sb.oauth2_client_secret, "auth_base": sb.auth_base}
+            tokens = ta.oauth2.exchange_code(sb.oauth2_client_id, code, request.verifier, request.redirect_uri, **kw)
+            assert tokens.refresh_token is not None
+            SECRETS = saved + (
+                sb.oauth2_client_secret, code, request.verifier, tokens.access_token, tokens.refresh_token,
+            )
+            assert_clean(sb)
+            assert_clean(tokens)
+            assert_clean(request)
+            fresh = ta.oauth2.refresh(sb.oauth2_client_id, tokens.refresh_token, **kw)
+            assert fresh.refresh_token is not None
+            SECRETS = SECRETS + (fresh.access_token, fresh.refresh_token)
+            assert_clean(fresh)
+            # The client over the grant: a rotation through a failing on_tokens, then a dead grant.
+            rotated: list[ta.TokenSet] = []
+
+            def on_tokens(new: ta.TokenSet) -> None:
+                rotated.append(new)
+                if len(rotated) == 1:
+                    raise OSError("the store is read-only")
+
+            expired = ta.TokenSet(fresh.access_token, fresh.refresh_token, 0, fresh.scopes)
+            client = ta.OAuth2Client(sb.oauth2_client_id, expired, on_tokens=on_tokens,
+                                     api_base=sb.api_base, **kw)
+            assert_clean(client)
+            assert_clean(failure(client.me))
+            assert_clean(client.tokens)
+            SECRETS = SECRETS + (rotated[0].access_token, rotated[0].refresh_token or "")
+            assert_clean(client.me())
+            assert_clean(client)
+            assert_clean(failure(client.token_info))
+            assert_clean(failure(client.revoke))
+            sb.revoke_oauth2_grant(sb.oauth2_client_id)
+            assert_clean(failure(client.me))
+            # The code again, the rotated refresh token, a wrong secret.
+            assert_clean(failure(lambda: ta.oauth2.exchange_code(
+                sb.oauth2_client_id, code, request.verifier, request.redirect_uri, **kw)))
+            assert_clean(failure(lambda: ta.oauth2.refresh(sb.oauth2_client_id, tokens.refresh_token or "", **kw)))
+            assert_clean(failure(lambda: ta.oauth2.refresh(
+                sb.oauth2_client_id, fresh.refresh_token or "", client_secret="ATOAwrong", auth_base=sb.auth_base)))
+            for recorded in sb.requests():
+                assert_clean(recorded)
+        finally:
+            SECRETS = saved
+
+
 @pytest.mark.parametrize("secret", SECRETS[:3])
 def test_the_canary_can_fail(secret: str) -> None:
     # The check itself works: an object that shows a secret is caught.

@@ -1,11 +1,15 @@
 //! Benchmarks of the core's hot paths: building an authorize URL, header/query/JSON-body
-//! placement, and classifying a 401 text body and a 429 JSON body (`cargo xtask bench`).
+//! placement, classifying a 401 text body and a 429 JSON body, and OAuth 2.0's per-call
+//! refresh check and Bearer placement (`cargo xtask bench`).
 
 mod report;
 
 use std::hint::black_box;
 
 use criterion::Criterion;
+use trello_auth_core::oauth2::{
+    bearer, AccessToken, ClientCredentials, Grant, RefreshToken, TokenSet,
+};
 use trello_auth_core::{
     classify, ApiKey, AuthorizeUrl, Credentials, Delivery, Expiration, Placement, Scopes, Token,
 };
@@ -79,6 +83,27 @@ fn benches(c: &mut Criterion) {
     g.bench_function("classify_429_json", |b| {
         b.iter(|| classify(black_box(&limited)))
     });
+
+    // OAuth 2.0: the check every call makes before it sends (is the access token still good
+    // for 60 s?), and the Bearer header.
+    let access = AccessToken::new(format!("eyJ{}", "x".repeat(300))).unwrap();
+    let tokens = TokenSet::new(
+        access.clone(),
+        Some(RefreshToken::new("r".repeat(200)).unwrap()),
+        Some(1_700_003_600),
+        vec!["read:member:trello".into()],
+    );
+    let grant = Grant::new(ClientCredentials::public("app").unwrap(), tokens);
+    g.bench_function("oauth2_refresh_check", |b| {
+        b.iter(|| grant.needs_refresh(black_box(1_700_000_000)))
+    });
+    g.bench_function("place_bearer", |b| {
+        b.iter_batched(
+            get,
+            |r| bearer(r, &access).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
+    });
     g.finish();
 }
 
@@ -93,6 +118,8 @@ fn main() {
         ("JSON body placement", "place_json_body", None),
         ("classify 401 text", "classify_401_text", Some(150.0)),
         ("classify 429 JSON", "classify_429_json", Some(150.0)),
+        ("OAuth 2.0 refresh check", "oauth2_refresh_check", Some(50.0)),
+        ("Bearer placement", "place_bearer", None),
     ]
     .into_iter()
     .filter_map(|(what, id, max)| report::Row::time_under(what, "core", id, max))

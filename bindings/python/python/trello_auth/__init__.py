@@ -21,6 +21,8 @@ The wheel also installs the ``trello-auth`` command (``trello-auth login``, ``st
 ``token``, ``logout``, ``origin``, ``demo``).
 
 Submodules: :mod:`trello_auth.oauth1` (signing and the three-legged flow),
+:mod:`trello_auth.oauth2` (the OAuth 2.0 code flow with PKCE, token refresh; ``TokenSet``;
+``OAuth2Client(client_id, tokens, on_tokens=save)`` calls the API with it, refreshing as needed),
 :mod:`trello_auth.adapters` (``requests`` and ``httpx`` auth), :mod:`trello_auth.sandbox` (an
 in-process Trello look-alike for tests, with a pytest fixture), :mod:`trello_auth.errors`.
 
@@ -36,13 +38,15 @@ run time, typed for a type checker.
 
 from __future__ import annotations
 
-from . import adapters, errors, oauth1, sandbox
+from . import adapters, errors, oauth1, oauth2, sandbox
 from ._login import login
 from ._types import LoginMember, Member, Permission, TokenInfo
 from ._trello_auth import (
     Client,
     Credentials,
     LoginResult,
+    OAuth2Client,
+    TokenSet,
     Verdict,
     __version__,
     authorize_url,
@@ -62,6 +66,7 @@ from .errors import (
     LoginClosed,
     LoginError,
     LoginTimeout,
+    OAuth2Error,
     OAuthError,
     PermissionDenied,
     PlacementError,
@@ -87,6 +92,8 @@ __all__ = [
     "LoginResult",
     "LoginTimeout",
     "Member",
+    "OAuth2Client",
+    "OAuth2Error",
     "OAuthError",
     "Permission",
     "PermissionDenied",
@@ -96,6 +103,7 @@ __all__ = [
     "TokenInfo",
     "TokenRejected",
     "TokenRevoked",
+    "TokenSet",
     "TransportError",
     "TrelloAuthError",
     "Verdict",
@@ -108,6 +116,7 @@ __all__ = [
     "login",
     "logout",
     "oauth1",
+    "oauth2",
     "parse_fragment",
     "parse_pasted_token",
     "parse_post_message",

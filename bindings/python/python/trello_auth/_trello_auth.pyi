@@ -9,23 +9,32 @@ from ._types import LoginMember, Member, RecordedRequest, SandboxFixtures, Sandb
 
 __all__ = [
     "AccessToken",
+    "AuthorizationRequest",
     "Client",
     "Credentials",
     "Flow",
     "LoginResult",
+    "OAuth2Client",
+    "Pkce",
     "Signature",
+    "TokenSet",
     "Verdict",
     "_Sandbox",
     "__version__",
+    "authorization_request",
     "authorize_url",
     "classify",
     "cli_main",
+    "exchange_code",
     "load_credentials",
     "login",
     "logout",
     "parse_fragment",
     "parse_pasted_token",
     "parse_post_message",
+    "parse_redirect",
+    "parse_token_response",
+    "refresh",
     "sign",
     "signature",
 ]
@@ -199,8 +208,121 @@ class AccessToken:
     @property
     def token_secret(self) -> str: ...
 
+def authorization_request(
+    client_id: str,
+    redirect_uri: str,
+    *,
+    scopes: Union[str, Iterable[str]],
+    offline: bool = True,
+    auth_base: Optional[str] = None,
+    state: Optional[str] = None,
+    verifier: Optional[str] = None,
+    audience: Optional[str] = None,
+) -> AuthorizationRequest: ...
+@final
+class AuthorizationRequest:
+    @property
+    def url(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def verifier(self) -> str: ...
+    @property
+    def redirect_uri(self) -> str: ...
+
+@final
+class Pkce:
+    def __new__(cls, verifier: Optional[str] = None) -> Pkce: ...
+    @staticmethod
+    def from_bytes(random: Union[bytes, bytearray]) -> Pkce: ...
+    @property
+    def verifier(self) -> str: ...
+    @property
+    def challenge(self) -> str: ...
+
+def parse_redirect(url: str, expected_state: str) -> str: ...
+def exchange_code(
+    client_id: str,
+    code: str,
+    verifier: str,
+    redirect_uri: str,
+    *,
+    client_secret: Optional[str] = None,
+    auth_base: Optional[str] = None,
+    ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+) -> TokenSet: ...
+def refresh(
+    client_id: str,
+    refresh_token: str,
+    *,
+    client_secret: Optional[str] = None,
+    auth_base: Optional[str] = None,
+    ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+) -> TokenSet: ...
+def parse_token_response(status: int, body: Union[str, bytes, bytearray], *, now: int) -> TokenSet: ...
+@final
+class TokenSet:
+    def __new__(
+        cls,
+        access_token: str,
+        refresh_token: Optional[str] = None,
+        expires_at: Optional[Union[int, float]] = None,
+        scopes: Optional[Union[str, Iterable[str]]] = (),
+    ) -> TokenSet: ...
+    @property
+    def access_token(self) -> str: ...
+    @property
+    def refresh_token(self) -> Optional[str]: ...
+    @property
+    def expires_at(self) -> Optional[int]: ...
+    @property
+    def scopes(self) -> tuple[str, ...]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class OAuth2Client:
+    def __new__(
+        cls,
+        client_id: str,
+        tokens: TokenSet,
+        *,
+        client_secret: Optional[str] = None,
+        on_tokens: Optional[Callable[[TokenSet], object]],
+        api_base: Optional[str] = "https://api.trello.com",
+        auth_base: Optional[str] = "https://auth.atlassian.com",
+        ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+        timeout: Optional[float] = 30.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        # Deprecated alias of api_base (a DeprecationWarning); removed in the next release.
+        base_url: Optional[str] = ...,
+    ) -> OAuth2Client: ...
+    def get(self, path: str, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None) -> Any: ...
+    def delete(
+        self, path: str, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None
+    ) -> Any: ...
+    def post(
+        self, path: str, json: Any = None, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None
+    ) -> Any: ...
+    def put(
+        self, path: str, json: Any = None, *, params: Optional[Mapping[str, Union[str, int, float, bool]]] = None
+    ) -> Any: ...
+    def me(self) -> Member: ...
+    def token_info(self) -> TokenInfo: ...
+    def revoke(self) -> None: ...
+    def replace(self, tokens: TokenSet) -> None: ...
+    @property
+    def tokens(self) -> TokenSet: ...
+    @property
+    def has_ended(self) -> bool: ...
+    @property
+    def api_base(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+
 def login(
-    key: str,
+    key: Optional[str] = None,
     *,
     mode: str = "fragment",
     scope: Optional[Union[str, Iterable[str]]] = None,
@@ -215,6 +337,8 @@ def login(
     auth_base: Optional[str] = None,
     api_base: Optional[str] = None,
     ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+    client_id: Optional[str] = None,
+    client_secret: Optional[str] = None,
 ) -> LoginResult: ...
 def load_credentials(profile: str = "default") -> Credentials: ...
 def logout(
@@ -270,6 +394,15 @@ class _Sandbox:
     def fixtures(self) -> SandboxFixtures: ...
     @property
     def running(self) -> bool: ...
+    @property
+    def oauth2_client_id(self) -> str: ...
+    @property
+    def oauth2_client_secret(self) -> str: ...
+    @property
+    def oauth2_public_client_id(self) -> str: ...
+    @property
+    def oauth2_redirect_uris(self) -> list[str]: ...
+    def revoke_oauth2_grant(self, client_id: str, member_id: Optional[str] = None) -> int: ...
     def mint_token(
         self, *, scope: str = "read,write", expiration: str = "never", expires_in: Optional[float] = None
     ) -> str: ...

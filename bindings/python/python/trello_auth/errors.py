@@ -21,6 +21,7 @@ expects: ``PermissionError`` for rejected credentials, ``ValueError`` for bad in
     ├── ConfigError (ValueError)             an invalid key, URL, scope, argument value, ...
     ├── PlacementError (ValueError)          credentials refused on this request (SPEC S3)
     ├── OAuthError                           an OAuth 1.0a step failed
+    ├── OAuth2Error                          an OAuth 2.0 token endpoint refused or garbled
     ├── TransportError (ConnectionError)     the request could not be sent or answered
     └── LoginError                           login() / load_credentials() / logout() failed
         ├── LoginTimeout (TimeoutError)      no answer from the browser in time
@@ -29,6 +30,13 @@ expects: ``PermissionError`` for rejected credentials, ``ValueError`` for bad in
 ``login()`` raises ``AuthorizationDenied`` for Deny, ``ConfigError`` with code ``port_busy``
 when its port is taken, and the client's classes (``TokenRejected``, ...) when Trello refuses
 the new token; Ctrl-C raises the ``KeyboardInterrupt`` itself.
+
+OAuth 2.0 (``trello_auth.oauth2``, SPEC S8): an ``invalid_grant`` from the token endpoint (a
+dead code, or a refresh token unknown, expired, rotated or revoked) raises ``TokenRevoked``
+with ``reason`` ``"grant_revoked"`` (authorize the user again); the endpoint's other refusals
+raise ``OAuth2Error``; a Deny on the consent page raises ``AuthorizationDenied`` (``.error``,
+``.description``); a redirect with another flow's state raises ``CaptureError`` with code
+``state_mismatch``.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ __all__ = [
     "LoginClosed",
     "LoginError",
     "LoginTimeout",
+    "OAuth2Error",
     "OAuthError",
     "PermissionDenied",
     "PlacementError",
@@ -76,10 +85,14 @@ class TokenRejected(TrelloAuthError, PermissionError):
 
     code = "token_rejected"
     reason: str = "invalid"
+    #: The token endpoint's HTTP status for an OAuth 2.0 ``invalid_grant``, else ``None``.
+    status: int | None = None
 
 
 class TokenRevoked(TokenRejected):
-    """The token was revoked, deleted or never existed (401 ``invalid token``)."""
+    """The token was revoked, deleted or never existed (401 ``invalid token``); for OAuth 2.0
+    (reason ``grant_revoked``), the token endpoint's ``invalid_grant`` or a second 401 after a
+    refresh: the grant is dead, authorize the user again."""
 
     reason = "invalid"
 
@@ -125,12 +138,17 @@ class ApiError(TrelloAuthError):
 
 
 class AuthorizationDenied(TrelloAuthError):
-    """The user clicked Deny on the consent page (SPEC S1.4), or refused the OAuth 1.0a
-    authorization. Not malformed input: tell the user and offer to ask again. ``message`` is
-    Trello's text (e.g. ``Token request rejected``)."""
+    """The user clicked Deny on the consent page (SPEC S1.4), or refused the OAuth 1.0a or
+    OAuth 2.0 authorization. Not malformed input: tell the user and offer to ask again.
+    ``message`` is Trello's text (e.g. ``Token request rejected``). For an OAuth 2.0 redirect
+    (SPEC S8.3), ``error`` is its ``error`` parameter (``access_denied`` for a deny) and
+    ``description`` its ``error_description`` or ``None`` (words of 32 characters or more
+    redacted); ``message`` is the description, else the error."""
 
     code = "denied"
     message: str = ""
+    error: str | None = None
+    description: str | None = None
 
 
 class CaptureError(TrelloAuthError, ValueError):
@@ -163,6 +181,18 @@ class OAuthError(TrelloAuthError):
     ``missing_verifier``, ``invalid_callback``, ... The message says what to do."""
 
     code = "invalid_request"
+
+
+class OAuth2Error(TrelloAuthError):
+    """An OAuth 2.0 token endpoint call failed (SPEC S8.6), other than ``invalid_grant`` (which
+    is ``TokenRevoked``): ``code`` is the endpoint's ``error`` (``invalid_client``: fix the
+    client id or secret; ``invalid_request``, ``unsupported_grant_type``; ``invalid_scope``,
+    ``unauthorized_client``: check the app's settings; ``other``; ``server_error``: retry
+    later) with ``status`` the HTTP status, or ``malformed`` / ``unsupported_token_type`` for an
+    answer that cannot be used (``status`` ``None``)."""
+
+    code = "other"
+    status: int | None = None
 
 
 class TransportError(TrelloAuthError, ConnectionError):

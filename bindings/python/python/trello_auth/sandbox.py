@@ -1,6 +1,8 @@
 """A Trello look-alike on loopback for tests, running in this process (the Rust sandbox on its
 own threads): the consent page, fragment and postMessage delivery, tokens with scope and
-expiry, ``/1/members/me``, the token resource with revocation, 429s, OAuth 1.0a, and admin
+expiry, ``/1/members/me``, the token resource with revocation, 429s, OAuth 1.0a, an OAuth 2.0
+authorization server (``/authorize``, ``/oauth/token``; ``oauth2_client_id``,
+``oauth2_client_secret``, ``oauth2_public_client_id``, ``oauth2_redirect_uri``), and admin
 helpers to advance its clock, mint tokens and inject faults.
 
 ::
@@ -149,6 +151,38 @@ class Sandbox:
     def running(self) -> bool:
         """Whether the server still runs."""
         return self._native.running
+
+    @property
+    def oauth2_client_id(self) -> str:
+        """The confidential OAuth 2.0 client's id (SPEC S8): use it with
+        ``oauth2_client_secret``; the sandbox's ``auth_base`` is its authorization server."""
+        return self._native.oauth2_client_id
+
+    @property
+    def oauth2_client_secret(self) -> str:
+        """The confidential OAuth 2.0 client's secret (starts with ``ATO`` like Atlassian's)."""
+        return self._native.oauth2_client_secret
+
+    @property
+    def oauth2_public_client_id(self) -> str:
+        """The public OAuth 2.0 client's id: no secret, PKCE alone."""
+        return self._native.oauth2_public_client_id
+
+    @property
+    def oauth2_redirect_uri(self) -> str:
+        """The first redirect URI both OAuth 2.0 clients accept
+        (``http://127.0.0.1:8080/callback``)."""
+        return self._native.oauth2_redirect_uris[0]
+
+    @property
+    def oauth2_redirect_uris(self) -> list[str]:
+        """Every redirect URI both OAuth 2.0 clients accept, character for character."""
+        return self._native.oauth2_redirect_uris
+
+    def revoke_oauth2_grant(self, client_id: str, member_id: Optional[str] = None) -> int:
+        """Revokes the OAuth 2.0 grants of ``client_id`` (only ``member_id``'s, if given) with
+        every token they issued, as a user revoking the app does; how many were revoked."""
+        return self._native.revoke_oauth2_grant(client_id, member_id)
 
     def mint_token(
         self,

@@ -146,6 +146,21 @@ impl Grant {
         self.state().ended
     }
 
+    /// `true` when the next call refreshes (or saves a refreshed set) before it sends: the
+    /// per-call check of the refresh policy, one uncontended lock.
+    ///
+    /// ```
+    /// use trello_auth_core::oauth2::{AccessToken, ClientCredentials, Grant, RefreshToken, TokenSet};
+    /// let tokens = TokenSet::new(AccessToken::new("at")?, Some(RefreshToken::new("rt")?), Some(1_000), vec![]);
+    /// let grant = Grant::new(ClientCredentials::public("app")?, tokens);
+    /// assert!(!grant.needs_refresh(900));
+    /// assert!(grant.needs_refresh(941)); // under 60 s left
+    /// # Ok::<(), trello_auth_core::oauth2::OAuth2Error>(())
+    /// ```
+    pub fn needs_refresh(&self, now_unix: u64) -> bool {
+        matches!(self.access(now_unix), Access::Refresh { .. })
+    }
+
     /// Installs `tokens` from a new authorization (or from storage another process wrote):
     /// the grant lives again, and calls use them from now on.
     pub fn replace(&self, tokens: TokenSet) {
