@@ -45,6 +45,21 @@ impl Clients {
             .build()
     }
 
+    /// A ureq client making Bearer calls with `grant` (SPEC S8.7), refreshing at `auth`.
+    pub(crate) fn oauth2_ureq(
+        &self,
+        grant: trello_auth_core::oauth2::Grant,
+        api: &Origin,
+        auth: &Origin,
+    ) -> trello_auth_ureq::Client {
+        trello_auth_ureq::Client::builder()
+            .oauth2(grant)
+            .api_base(api.clone())
+            .auth_base(auth.clone())
+            .transport(ureq_transport(&self.ca))
+            .build()
+    }
+
     pub(crate) fn signed_ureq(
         &self,
         consumer: Consumer,

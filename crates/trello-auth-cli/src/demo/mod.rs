@@ -4,13 +4,16 @@
 //! Authorize URL → consent (the demo plays the user pressing Allow) → token captured from the
 //! fragment → the login helper's loopback receiver capturing a token as a browser delivers it → `members/me` with each placement over hyper and over ureq → token introspection →
 //! revoke → the next call classified "token revoked: re-authorize" → the OAuth 1.0a
-//! three-legged flow → a signed call → a rate-limited burst absorbed by backoff. Exits
+//! three-legged flow → a signed call → OAuth 2.0 (consent with PKCE, code exchange, a Bearer
+//! call, a refresh that rotates, re-authorization after a reused refresh token) → a
+//! rate-limited burst absorbed by backoff. Exits
 //! non-zero if any step does not behave as Trello does (docs/trello.md). No key, token or secret is printed in
 //! full.
 
 mod browser;
 mod clients;
 mod login;
+mod oauth2;
 mod report;
 
 use std::time::{Duration, Instant};
@@ -200,7 +203,9 @@ fn walk(sb: &Sandbox, r: &mut Report) -> Result<(), String> {
         me.username
     ));
     r.check(seen == "SignedHeader", "the sandbox verified the signature");
-    Ok(())
+
+    // Last: it moves the sandbox clock on by more than an hour.
+    oauth2::walk(sb, &clients, &api, &auth, r)
 }
 
 /// SPEC S4.3 on a sandbox with a 5-per-second token budget: a burst of 12 calls without a
