@@ -14,8 +14,10 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString, PyTuple};
 use time::{OffsetDateTime, UtcOffset};
+use trello_auth_core::oauth2::{ClientSecret, Scope};
 use trello_auth_core::{ApiKey, AppSecret, Expiration, Origin, Scopes};
 use trello_auth_login::browser::OpenOutcome;
+use trello_auth_login::oauth2::{OAuth2Login, DEFAULT_SCOPES};
 use trello_auth_login::{
     account, CredentialStore, Event, Login, LoginMode, Previous, StoreChoice, DEFAULT_PORT,
 };
@@ -37,7 +39,8 @@ type Pending = Arc<Mutex<Option<PyErr>>>;
 #[derive(Debug)]
 pub struct LoginResult {
     profile: String,
-    credentials: Py<Credentials>,
+    /// `None` for an OAuth 2.0 login, which has no key + token.
+    credentials: Option<Py<Credentials>>,
     member_id: String,
     username: String,
     scopes: Vec<String>,
@@ -54,10 +57,12 @@ impl LoginResult {
         &self.profile
     }
 
-    /// The key and the new token, bound to the API base they were made for.
+    /// The key and the new token, bound to the API base they were made for; `None` after
+    /// `mode="oauth2"` (its token set is in the store: `trello-auth token` prints a fresh
+    /// access token).
     #[getter]
-    fn credentials(&self, py: Python<'_>) -> Py<Credentials> {
-        self.credentials.clone_ref(py)
+    fn credentials(&self, py: Python<'_>) -> Option<Py<Credentials>> {
+        self.credentials.as_ref().map(|c| c.clone_ref(py))
     }
 
     /// The member behind the token: `{"id", "username"}`.
@@ -88,7 +93,8 @@ impl LoginResult {
     }
 
     /// What became of the token this login replaced: `"none"` (there was none), `"same"`,
-    /// `"revoked"`, or `"revoke_failed"` (it is forgotten, but still valid on the server).
+    /// `"revoked"`, `"revoke_failed"` (it is forgotten, but still valid on the server), or
+    /// `"forgotten"` (an OAuth 2.0 grant, which has no revocation endpoint).
     #[getter]
     fn previous(&self) -> &str {
         self.previous
@@ -108,15 +114,19 @@ impl LoginResult {
 
 /// Runs the whole login (SPEC S10): listens on `http://127.0.0.1:<port>`, sends the user to the
 /// consent page, waits for the one delivery, checks the token with Trello, stores it.
+///
+/// `mode="oauth2"` runs SPEC S8's code flow with PKCE for `client_id` (and `client_secret`, a
+/// confidential client's) instead: no key; `scope` names OAuth 2.0 scopes.
 #[pyfunction]
 #[pyo3(signature = (
-    key, *, mode = "fragment", scope = None, expiration = "30days", name = None, port = None,
-    open_browser = true, on_url = None, timeout = 300.0, store = "auto", profile = "default",
-    auth_base = None, api_base = None, ca_file = None,
+    key = None, *, mode = "fragment", scope = None, expiration = "30days", name = None,
+    port = None, open_browser = true, on_url = None, timeout = 300.0, store = "auto",
+    profile = "default", auth_base = None, api_base = None, ca_file = None, client_id = None,
+    client_secret = None,
 ))]
 pub fn login(
     py: Python<'_>,
-    key: &str,
+    key: Option<&str>,
     mode: &str,
     scope: Option<&Bound<'_, PyAny>>,
     expiration: &str,
@@ -130,8 +140,9 @@ pub fn login(
     auth_base: Option<&str>,
     api_base: Option<&str>,
     ca_file: Option<PathBuf>,
+    client_id: Option<&str>,
+    client_secret: Option<&str>,
 ) -> PyResult<LoginResult> {
-    let key = ApiKey::new(key.trim()).map_err(|e| errors::config(py, "key", &e))?;
     if let Some(callback) = &on_url {
         if !callback.bind(py).is_callable() {
             return Err(type_error(
@@ -144,6 +155,46 @@ pub fn login(
     let mode: LoginMode = mode
         .parse()
         .map_err(|why: String| errors::invalid_argument(py, "mode", &why))?;
+    let wrong = |argument: &str, what: &str| errors::invalid_argument(py, argument, what);
+    if mode == LoginMode::OAuth2 {
+        if key.is_some() {
+            return Err(wrong(
+                "key",
+                "mode='oauth2' has a client_id instead of a key",
+            ));
+        }
+        let Some(client_id) = client_id else {
+            return Err(wrong(
+                "client_id",
+                "mode='oauth2' needs the app's OAuth 2.0 client id",
+            ));
+        };
+        let common = Common::new(py, port, timeout, store, profile, ca_file)?;
+        return login_oauth2(
+            py,
+            client_id,
+            client_secret,
+            scope,
+            open_browser,
+            on_url,
+            common,
+            auth_base,
+            api_base,
+        );
+    }
+    if client_id.is_some() || client_secret.is_some() {
+        return Err(wrong(
+            "client_id",
+            "client_id and client_secret are for mode='oauth2'",
+        ));
+    }
+    let Some(key) = key else {
+        return Err(wrong(
+            "key",
+            "the API key is required (except for mode='oauth2')",
+        ));
+    };
+    let key = ApiKey::new(key.trim()).map_err(|e| errors::config(py, "key", &e))?;
     let scopes = match scope {
         None => Ok(Scopes::default()),
         Some(s) => Scopes::parse(scope_names(s)?),
@@ -152,26 +203,13 @@ pub fn login(
     let expiration: Expiration = expiration
         .parse()
         .map_err(|e| errors::config(py, "expiration", &e))?;
-    let port = match port {
-        None => DEFAULT_PORT,
-        // In range, so the cast is exact.
-        Some(p) => p.range(py, "port", 1, u16::MAX.into())? as u16,
-    };
-    if !(timeout.is_finite() && timeout > 0.0 && timeout <= MAX_TIMEOUT) {
-        return Err(errors::invalid_argument(
-            py,
-            "timeout",
-            "expected seconds, above 0 and at most 86400",
-        ));
-    }
-    let choice = store_choice(py, store)?;
-    // Checked now, not after the user has answered in the browser.
-    trello_auth_login::validate_profile(profile).map_err(|e| errors::store(py, &e))?;
+    let common = Common::new(py, port, timeout, store, profile, ca_file)?;
+    let choice = common.choice;
     let mut login = Login::new(key)
         .mode(mode)
         .scopes(scopes)
         .expiration(expiration)
-        .port(port)
+        .port(common.port)
         .open_browser(open_browser)
         .timeout(Duration::from_secs_f64(timeout))
         .profile(profile);
@@ -186,7 +224,7 @@ pub fn login(
         login =
             login.api_base(Origin::parse(base).map_err(|e| errors::config(py, "api_base", &e))?);
     }
-    if let Some(pem) = read_ca_file(py, ca_file)? {
+    if let Some(pem) = common.ca_pem {
         login = login.ca_pem(pem);
     }
     if mode == LoginMode::OAuth1 {
@@ -225,7 +263,7 @@ pub fn login(
         e => errors::login(py, &e),
     })?;
     Ok(LoginResult {
-        credentials: Py::new(py, Credentials::from_core(result.credentials))?,
+        credentials: Some(Py::new(py, Credentials::from_core(result.credentials))?),
         member_id: result.member.id,
         username: result.member.username,
         scopes: result.scopes,
@@ -235,6 +273,137 @@ pub fn login(
             Previous::Same => "same",
             Previous::Revoked => "revoked",
             Previous::RevokeFailed { .. } => "revoke_failed",
+            Previous::Forgotten => "forgotten",
+            _ => "none",
+        },
+        profile: result.profile,
+    })
+}
+
+/// The arguments both kinds of login check alike.
+struct Common {
+    port: u16,
+    timeout: f64,
+    choice: StoreChoice,
+    profile: String,
+    ca_pem: Option<String>,
+}
+
+impl Common {
+    fn new(
+        py: Python<'_>,
+        port: Option<Int>,
+        timeout: f64,
+        store: &str,
+        profile: &str,
+        ca_file: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let port = match port {
+            None => DEFAULT_PORT,
+            // In range, so the cast is exact.
+            Some(p) => p.range(py, "port", 1, u16::MAX.into())? as u16,
+        };
+        if !(timeout.is_finite() && timeout > 0.0 && timeout <= MAX_TIMEOUT) {
+            return Err(errors::invalid_argument(
+                py,
+                "timeout",
+                "expected seconds, above 0 and at most 86400",
+            ));
+        }
+        let choice = store_choice(py, store)?;
+        trello_auth_login::validate_profile(profile).map_err(|e| errors::store(py, &e))?;
+        Ok(Self {
+            port,
+            timeout,
+            choice,
+            profile: profile.to_owned(),
+            ca_pem: read_ca_file(py, ca_file)?,
+        })
+    }
+}
+
+/// `login(mode="oauth2", client_id=...)`: [`OAuth2Login`] with the GIL released, the same
+/// hooks as the other modes.
+#[allow(clippy::too_many_arguments)]
+fn login_oauth2(
+    py: Python<'_>,
+    client_id: &str,
+    client_secret: Option<&str>,
+    scope: Option<&Bound<'_, PyAny>>,
+    open_browser: bool,
+    on_url: Option<Py<PyAny>>,
+    common: Common,
+    auth_base: Option<&str>,
+    api_base: Option<&str>,
+) -> PyResult<LoginResult> {
+    let oauth2_error = |argument: &str, e: &dyn std::fmt::Display| {
+        errors::invalid_argument(py, argument, &e.to_string())
+    };
+    let scopes = match scope {
+        None => DEFAULT_SCOPES.to_vec(),
+        Some(s) => scope_names(s)?
+            .iter()
+            .flat_map(|names| names.split_whitespace())
+            .filter(|n| *n != "offline_access")
+            .map(Scope::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| oauth2_error("scope", &e))?,
+    };
+    let mut login = OAuth2Login::new(client_id.trim())
+        .map_err(|e| oauth2_error("client_id", &e))?
+        .scopes(scopes)
+        .port(common.port)
+        .open_browser(open_browser)
+        .timeout(Duration::from_secs_f64(common.timeout))
+        .profile(common.profile.clone());
+    if let Some(secret) = client_secret {
+        let secret = ClientSecret::new(secret).map_err(|e| oauth2_error("client_secret", &e))?;
+        login = login.client_secret(secret);
+    }
+    if let Some(base) = auth_base {
+        login =
+            login.auth_base(Origin::parse(base).map_err(|e| errors::config(py, "auth_base", &e))?);
+    }
+    if let Some(base) = api_base {
+        login =
+            login.api_base(Origin::parse(base).map_err(|e| errors::config(py, "api_base", &e))?);
+    }
+    if let Some(pem) = common.ca_pem {
+        login = login.ca_pem(pem);
+    }
+    let pending: Pending = Arc::default();
+    login = login
+        .on_event(event_hook(on_url, pending.clone()))
+        .cancel_when(cancel_check(pending.clone()));
+    let choice = common.choice;
+    let result = py.detach(move || {
+        let store = CredentialStore::new(choice)?.without_environment();
+        login.store(store).run_blocking()
+    });
+    if let Some(e) = pending
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+    {
+        return Err(e);
+    }
+    let timeout = common.timeout;
+    let result = result.map_err(|e| match e {
+        trello_auth_login::Error::Timeout { .. } => errors::login_timeout(py, timeout),
+        e => errors::login(py, &e),
+    })?;
+    let expires = result.expires;
+    Ok(LoginResult {
+        credentials: None,
+        member_id: result.member.id,
+        username: result.member.username,
+        scopes: result.tokens.scopes().to_vec(),
+        expires,
+        store: result.store.as_str(),
+        previous: match result.previous {
+            Previous::Revoked => "revoked",
+            Previous::RevokeFailed { .. } => "revoke_failed",
+            Previous::Forgotten => "forgotten",
             _ => "none",
         },
         profile: result.profile,

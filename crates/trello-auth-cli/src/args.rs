@@ -19,9 +19,11 @@ pub(crate) enum Command {
     Login(LoginArgs),
     /// Check the stored token with Trello: exit 0 valid, 1 rejected, 2 nothing stored.
     Status(StatusArgs),
-    /// Print the stored token on stdout (the only command that prints it).
+    /// Print the stored token on stdout (the only command that prints it); an OAuth 2.0
+    /// access token is refreshed first when under a minute is left.
     Token(ProfileArg),
-    /// Revoke the stored token on the server, then forget it.
+    /// Revoke the stored token on the server, then forget it (an OAuth 2.0 profile is only
+    /// forgotten: revoke the app on your Atlassian account).
     Logout(LogoutArgs),
     /// Print the exact allowed origin to register for the API key.
     Origin(OriginArgs),
@@ -38,24 +40,31 @@ pub(crate) struct ProfileArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct LoginArgs {
-    /// The API key (default: $TRELLO_API_KEY).
+    /// The API key (default: $TRELLO_API_KEY). Not for --mode oauth2.
     #[arg(long, value_name = "KEY")]
     pub(crate) key: Option<String>,
+    /// --mode oauth2: the app's OAuth 2.0 client id (a confidential client's secret comes
+    /// from $TRELLO_CLIENT_SECRET, never from an argument).
+    #[arg(long, value_name = "ID")]
+    pub(crate) client_id: Option<String>,
     #[command(flatten)]
     pub(crate) profile: ProfileArg,
     /// How the token reaches this program.
     #[arg(long, default_value = "fragment", value_name = "MODE", value_parser = parse_mode)]
     pub(crate) mode: LoginMode,
-    /// The scopes, comma-separated: read, write, account.
-    #[arg(long, default_value = "read", value_name = "SCOPES")]
-    pub(crate) scope: String,
+    /// The scopes, comma-separated: read, write, account (default read); for --mode oauth2,
+    /// Trello's OAuth 2.0 scopes such as read:board:trello (default read:member:trello,
+    /// read:board:trello, with offline_access).
+    #[arg(long, value_name = "SCOPES")]
+    pub(crate) scope: Option<String>,
     /// How long the token lives: 1hour, 1day, 30days or never.
     #[arg(long, default_value = "30days", value_name = "WHEN")]
     pub(crate) expiration: String,
     /// The app name shown on the consent page.
     #[arg(long, value_name = "APP")]
     pub(crate) name: Option<String>,
-    /// The listener's port: register http://127.0.0.1:PORT as an allowed origin of the key.
+    /// The listener's port: register http://127.0.0.1:PORT as an allowed origin of the key
+    /// (for --mode oauth2, http://127.0.0.1:PORT/callback as the app's callback URL).
     #[arg(long, default_value_t = DEFAULT_PORT, value_name = "N")]
     pub(crate) port: u16,
     /// Do not start a browser: print the URL to open and keep waiting.
@@ -67,7 +76,8 @@ pub(crate) struct LoginArgs {
     /// Where to store the token.
     #[arg(long, default_value = "auto", value_name = "STORE", value_parser = parse_store)]
     pub(crate) store: StoreChoice,
-    /// The authorize origin (default https://trello.com).
+    /// The authorize origin (default https://trello.com; https://auth.atlassian.com for
+    /// --mode oauth2).
     #[arg(long, value_name = "URL")]
     pub(crate) auth_base: Option<String>,
     /// The API origin (default https://api.trello.com).

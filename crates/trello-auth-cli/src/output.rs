@@ -35,22 +35,39 @@ pub(crate) struct Summary<'a> {
     pub(crate) scopes: &'a [String],
     pub(crate) expires: Option<OffsetDateTime>,
     pub(crate) store: StoreKind,
+    /// For an OAuth 2.0 profile: `expires` is the access token's.
+    pub(crate) oauth2: Option<OAuth2Summary<'a>>,
+}
+
+/// What a summary adds for an OAuth 2.0 profile (SPEC S8): never a token.
+#[derive(Debug)]
+pub(crate) struct OAuth2Summary<'a> {
+    pub(crate) client_id: &'a str,
+    /// Whether a refresh token is stored.
+    pub(crate) refreshable: bool,
 }
 
 impl Summary<'_> {
-    /// The JSON object: `profile`, `member` (`id`, `username`), `scopes`, `expires`, `store`.
+    /// The JSON object: `profile`, `member` (`id`, `username`), `scopes`, `expires`, `store`;
+    /// for OAuth 2.0 also `mode` (`"oauth2"`), `client_id` and `refreshable`.
     pub(crate) fn json(&self) -> serde_json::Value {
         let member = match (self.member_id, self.username) {
             (Some(id), Some(username)) => json!({ "id": id, "username": username }),
             _ => serde_json::Value::Null,
         };
-        json!({
+        let mut value = json!({
             "profile": self.profile,
             "member": member,
             "scopes": self.scopes,
             "expires": self.expires.map(rfc3339),
             "store": self.store.to_string(),
-        })
+        });
+        if let Some(oauth2) = &self.oauth2 {
+            value["mode"] = "oauth2".into();
+            value["client_id"] = oauth2.client_id.into();
+            value["refreshable"] = oauth2.refreshable.into();
+        }
+        value
     }
 
     /// Aligned `name  value` lines for a person.
@@ -59,7 +76,7 @@ impl Summary<'_> {
             (Some(u), Some(id)) => format!("{u} ({id})"),
             _ => "unknown (credentials from the environment)".to_owned(),
         };
-        vec![
+        let mut rows = vec![
             ("profile", self.profile.to_owned()),
             ("member", member),
             (
@@ -72,7 +89,24 @@ impl Summary<'_> {
             ),
             ("expires", self.expires.map_or("never".to_owned(), rfc3339)),
             ("store", self.store.to_string()),
-        ]
+        ];
+        if let Some(oauth2) = &self.oauth2 {
+            rows[3].0 = "access token expires";
+            if self.expires.is_none() {
+                rows[3].1 = "unknown".to_owned();
+            }
+            rows.insert(1, ("mode", "OAuth 2.0".to_owned()));
+            rows.insert(2, ("client id", oauth2.client_id.to_owned()));
+            rows.push((
+                "refresh token",
+                if oauth2.refreshable {
+                    "stored (rotated on each refresh)".to_owned()
+                } else {
+                    "none: log in again when the access token expires".to_owned()
+                },
+            ));
+        }
+        rows
     }
 }
 

@@ -6,7 +6,7 @@ use trello_auth_core::{Credentials, Origin};
 
 use crate::api::{self, Endpoint};
 use crate::error::{Error, Result};
-use crate::store::{CredentialStore, StoredCredentials};
+use crate::store::{CredentialStore, ProfileKind, StoredCredentials};
 
 /// The stored credentials of `profile` (`TRELLO_API_KEY` / `TRELLO_TOKEN` first).
 ///
@@ -44,11 +44,15 @@ pub struct Logout {
     pub revoked: bool,
     /// The token was removed from the store.
     pub forgotten: bool,
+    /// What the profile held: an OAuth 2.0 token set is only forgotten (there is no
+    /// revocation endpoint, SPEC S8.1; the user revokes the app on their Atlassian account).
+    pub kind: ProfileKind,
 }
 
 /// Revokes `profile`'s token on the server (`DELETE /1/tokens/{token}`, SPEC S5), then forgets
 /// it. With `local_only` it only forgets. If the revoke fails the token is kept, so that the
-/// user can retry (or forget it with `local_only`).
+/// user can retry (or forget it with `local_only`). An OAuth 2.0 profile is only forgotten:
+/// `/1/tokens/*` is not for its tokens (SPEC S8.7) and there is no revocation endpoint (S8.1).
 ///
 /// # Errors
 /// [`Error::NotLoggedIn`]; [`Error::Api`] when the revoke failed (nothing was forgotten);
@@ -59,11 +63,19 @@ pub fn logout(
     local_only: bool,
     ca_pem: Option<&str>,
 ) -> Result<Logout> {
+    if store.kind(profile)? == Some(ProfileKind::OAuth2) {
+        return Ok(Logout {
+            revoked: false,
+            forgotten: store.forget(profile)?,
+            kind: ProfileKind::OAuth2,
+        });
+    }
     let stored = load(store, profile)?;
     if stored.store == crate::StoreKind::Environment {
         return Ok(Logout {
             revoked: false,
             forgotten: false,
+            kind: ProfileKind::KeyToken,
         });
     }
     let revoked = if local_only {
@@ -75,7 +87,11 @@ pub fn logout(
         true
     };
     let forgotten = store.forget(profile)?;
-    Ok(Logout { revoked, forgotten })
+    Ok(Logout {
+        revoked,
+        forgotten,
+        kind: ProfileKind::KeyToken,
+    })
 }
 
 /// The record's API origin; for credentials from the environment, `TRELLO_API_BASE` when set

@@ -16,13 +16,18 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// A client of the API for `credentials` (or none: OAuth 1.0a's first legs).
-    pub(crate) fn client(&self, credentials: Option<Credentials>) -> Result<Client> {
+    /// The transport, trusting the extra CA if there is one.
+    pub(crate) fn transport(&self) -> Result<HyperTransport> {
         let mut transport = HyperTransport::builder();
         if let Some(pem) = &self.ca_pem {
             transport = transport.add_root_certificate_pem(pem);
         }
-        let transport = transport.build()?;
+        Ok(transport.build()?)
+    }
+
+    /// A client of the API for `credentials` (or none: OAuth 1.0a's first legs).
+    pub(crate) fn client(&self, credentials: Option<Credentials>) -> Result<Client> {
+        let transport = self.transport()?;
         let mut builder = Client::builder()
             .api_base(self.api_base.clone())
             .auth_base(self.auth_base.clone())

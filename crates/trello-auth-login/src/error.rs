@@ -2,6 +2,7 @@
 //! token, a secret or a URL with credentials.
 
 use trello_auth_core::oauth1::OAuthError;
+use trello_auth_core::oauth2::{EndpointError, OAuth2Error};
 use trello_auth_core::Error as ClientError;
 use trello_auth_core::{login, ConfigError};
 
@@ -65,6 +66,23 @@ pub enum Error {
     /// OAuth 1.0a's request-token or access-token step failed (SPEC S6).
     #[error(transparent)]
     OAuth(#[from] OAuthError),
+    /// An OAuth 2.0 step failed (SPEC S8): a redirect whose `state` is not this login's (a
+    /// stale tab or an attack: nothing was stored, run the login again), a malformed redirect,
+    /// a refused code exchange or refresh, an invalid client id or secret.
+    #[error(transparent)]
+    OAuth2(#[from] OAuth2Error),
+    /// The OAuth 2.0 grant of a profile is dead: its refresh token was refused
+    /// (`invalid_grant`, SPEC S8.6: expired, rotated, or the user revoked the app), or it has
+    /// none and the access token expired. The user must consent again.
+    #[error("the OAuth 2.0 grant of profile {profile:?} can no longer be refreshed: re-authorize: run trello-auth login --mode oauth2 --profile {profile}")]
+    Reauthorize {
+        /// The profile.
+        profile: String,
+    },
+    /// The oauth2 mode needs the OAuth 2.0 client id of the app (there is no API key in
+    /// OAuth 2.0, SPEC S8.2).
+    #[error("the oauth2 mode needs the app's OAuth 2.0 client id (from the Atlassian developer console): pass --client-id ID; in a program, use OAuth2Login")]
+    MissingClientId,
     /// A configured value is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -102,6 +120,9 @@ impl Error {
             Error::Validation(_) => "validation",
             Error::Api(e) => e.code(),
             Error::OAuth(e) => e.code(),
+            Error::OAuth2(e) => e.code(),
+            Error::Reauthorize { .. } => "reauthorize",
+            Error::MissingClientId => "missing_client_id",
             Error::Config(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::MissingSecret => "missing_secret",
@@ -119,10 +140,35 @@ impl Error {
             Error::Closed => 4,
             Error::Timeout { .. } => 5,
             Error::Cancelled => 130,
-            Error::PortBusy { .. } | Error::Config(_) | Error::MissingSecret => 2,
+            Error::PortBusy { .. }
+            | Error::Config(_)
+            | Error::MissingSecret
+            | Error::MissingClientId => 2,
+            // A client id or secret, a scope or a redirect URI to fix.
+            Error::OAuth2(e) if is_oauth2_config(e) => 2,
             Error::Store(e) if e.is_config() => 2,
             _ => 1,
         }
+    }
+}
+
+/// Whether an OAuth 2.0 error is the configuration's (the client, its scopes, its redirect
+/// URI), not the user's answer or the server's state.
+fn is_oauth2_config(e: &OAuth2Error) -> bool {
+    match e {
+        OAuth2Error::InvalidClientId { .. }
+        | OAuth2Error::EmptyScope
+        | OAuth2Error::UnknownScope
+        | OAuth2Error::InvalidRedirectUri { .. }
+        | OAuth2Error::InsecureRedirectUri
+        | OAuth2Error::InvalidSecret { .. } => true,
+        OAuth2Error::Endpoint { error, .. } => matches!(
+            error,
+            EndpointError::InvalidClient
+                | EndpointError::UnauthorizedClient
+                | EndpointError::InvalidScope
+        ),
+        _ => false,
     }
 }
 

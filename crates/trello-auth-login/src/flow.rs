@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::listener;
 use crate::mode::LoginMode;
 use crate::report::{Event, LoginResult, Previous};
-use crate::store::{CredentialStore, ProfileRecord, StoreChoice, StoreKind};
+use crate::store::{CredentialStore, ProfileKind, ProfileRecord, StoreChoice, StoreKind};
 
 /// How long a login waits for the user unless told otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -27,9 +27,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 /// How often a [`Login::cancel_when`] check runs.
 const CANCEL_POLL: Duration = Duration::from_millis(100);
 
-type EventHook = Arc<dyn Fn(&Event<'_>) + Send + Sync>;
+pub(crate) type EventHook = Arc<dyn Fn(&Event<'_>) + Send + Sync>;
 type PasteHook = Box<dyn FnMut() -> std::io::Result<String> + Send>;
-type CancelHook = Arc<dyn Fn() -> bool + Send + Sync>;
+pub(crate) type CancelHook = Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// A login on this machine (SPEC S10), configured with the builder methods and run with
 /// [`run`](Login::run) (async) or [`run_blocking`](Login::run_blocking).
@@ -239,10 +239,15 @@ impl Login {
     ///
     /// # Errors
     /// [`Error::Denied`], [`Error::Closed`], [`Error::Timeout`], [`Error::Cancelled`] for the
-    /// user's answers; [`Error::PortBusy`] when the port is taken; [`Error::Validation`] when
-    /// Trello refuses the new token; [`Error::Store`] when it cannot be stored. Nothing is
-    /// stored unless the login succeeds.
+    /// user's answers; [`Error::MissingClientId`] for [`LoginMode::OAuth2`], which
+    /// [`OAuth2Login`](crate::OAuth2Login) runs; [`Error::PortBusy`] when the port is taken;
+    /// [`Error::Validation`] when Trello refuses the new token; [`Error::Store`] when it cannot
+    /// be stored. Nothing is stored unless the login succeeds.
     pub async fn run(mut self) -> Result<LoginResult> {
+        if self.mode == LoginMode::OAuth2 {
+            // OAuth 2.0 has a client id, not an API key: `OAuth2Login` runs it.
+            return Err(Error::MissingClientId);
+        }
         let store = match self.store.take() {
             Some(store) => store,
             None => blocking(|| Ok(CredentialStore::new(StoreChoice::Auto)?)).await?,
@@ -278,9 +283,13 @@ impl Login {
         let (old, stored) = {
             let token = credentials.token().clone();
             blocking(move || {
-                let old = store
-                    .load(&profile)?
-                    .filter(|old| old.store != StoreKind::Environment);
+                // An OAuth 2.0 grant it replaces has nothing to revoke with (SPEC S8.1).
+                let old = match store.kind(&profile)? {
+                    Some(ProfileKind::OAuth2) => Err(Previous::Forgotten),
+                    _ => Ok(store
+                        .load(&profile)?
+                        .filter(|old| old.store != StoreKind::Environment)),
+                };
                 let kind = store.save(&profile, &record, &token)?;
                 Ok((old, kind))
             })
@@ -288,11 +297,12 @@ impl Login {
         };
         self.emit(&Event::Stored { store: stored });
         let previous = match old {
-            None => Previous::None,
-            Some(old) if old.token.expose_secret() == credentials.token().expose_secret() => {
+            Err(previous) => previous,
+            Ok(None) => Previous::None,
+            Ok(Some(old)) if old.token.expose_secret() == credentials.token().expose_secret() => {
                 Previous::Same
             }
-            Some(old) => {
+            Ok(Some(old)) => {
                 let old_endpoint = Endpoint {
                     api_base: old
                         .record
@@ -372,6 +382,8 @@ impl Login {
                 (mode, Some((client, consumer, request_token)))
             }
             LoginMode::Paste => unreachable!("handled above"),
+            // Refused by `run` before anything happens; no key + token comes from it.
+            LoginMode::OAuth2 => return Err(Error::MissingClientId),
         };
         let receiver = Receiver::new(mode, &origin, nonce)?;
         self.emit(&Event::Listening {
@@ -435,47 +447,12 @@ impl Login {
 
     /// Reports the URL and opens the browser when allowed.
     fn show(&self, url: &Url) {
-        let opened = if self.open_browser {
-            browser::open(url.as_str())
-        } else {
-            OpenOutcome::Skipped(browser::SkipReason::Disabled)
-        };
-        self.emit(&Event::OpenUrl {
-            url,
-            browser: &opened,
-        });
+        show(self.open_browser, url, |event| self.emit(event));
     }
 
     /// Resolves with the error that ends the wait: the deadline, Ctrl-C or the cancel check.
     fn stop(&self) -> impl std::future::Future<Output = Error> + Send + 'static {
-        let timeout = self.timeout;
-        let cancel = self.cancel.clone();
-        let ctrl_c = self.ctrl_c;
-        async move {
-            let deadline = tokio::time::sleep(timeout);
-            let cancelled = async {
-                match cancel {
-                    Some(check) => loop {
-                        tokio::time::sleep(CANCEL_POLL).await;
-                        if check() {
-                            return;
-                        }
-                    },
-                    None => std::future::pending().await,
-                }
-            };
-            let interrupted = async {
-                if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
-                    return;
-                }
-                std::future::pending::<()>().await;
-            };
-            tokio::select! {
-                () = deadline => Error::Timeout { after: timeout },
-                () = cancelled => Error::Cancelled,
-                () = interrupted => Error::Cancelled,
-            }
-        }
+        stop(self.timeout, self.cancel.clone(), self.ctrl_c)
     }
 
     fn emit(&self, event: &Event<'_>) {
@@ -501,9 +478,56 @@ fn token_of(outcome: Outcome) -> Result<Token> {
     }
 }
 
+/// Reports `url` with [`Event::OpenUrl`] through `emit`, after opening the browser on it when
+/// `open_browser` allows.
+pub(crate) fn show(open_browser: bool, url: &Url, emit: impl Fn(&Event<'_>)) {
+    let opened = if open_browser {
+        browser::open(url.as_str())
+    } else {
+        OpenOutcome::Skipped(browser::SkipReason::Disabled)
+    };
+    emit(&Event::OpenUrl {
+        url,
+        browser: &opened,
+    });
+}
+
+/// Resolves with the error that ends a wait: the deadline, Ctrl-C (with `ctrl_c`) or the
+/// cancel check, polled every [`CANCEL_POLL`].
+pub(crate) async fn stop(timeout: Duration, cancel: Option<CancelHook>, ctrl_c: bool) -> Error {
+    let deadline = tokio::time::sleep(timeout);
+    let cancelled = async {
+        match cancel {
+            Some(check) => loop {
+                tokio::time::sleep(CANCEL_POLL).await;
+                if check() {
+                    return;
+                }
+            },
+            None => std::future::pending().await,
+        }
+    };
+    let interrupted = async {
+        if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
+            return;
+        }
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        () = deadline => Error::Timeout { after: timeout },
+        () = cancelled => Error::Cancelled,
+        () = interrupted => Error::Cancelled,
+    }
+}
+
 /// 16 bytes from the OS CSPRNG, for the nonce of SPEC S7.
 fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
+    random()
+}
+
+/// `N` bytes from the OS CSPRNG (a nonce, an OAuth 2.0 state, a PKCE verifier).
+pub(crate) fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     // Invariant: the OS CSPRNG is available on every platform this crate builds for; a
     // failure here means the system is unusable for any secret.
     getrandom::getrandom(&mut bytes).expect("the OS random number generator failed");

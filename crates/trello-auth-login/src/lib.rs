@@ -49,6 +49,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # OAuth 2.0
+//!
+//! [`OAuth2Login`] runs SPEC S8's authorization code flow with PKCE on the same listener (the
+//! redirect arrives at `http://127.0.0.1:<port>/callback`); [`oauth2::access_token`] gives a
+//! fresh access token later, refreshing it (and storing the rotated set first) when under a
+//! minute is left.
+//!
 //! # Where tokens are kept
 //!
 //! In the OS keyring (macOS Keychain, Windows Credential Manager, the Secret Service on Linux)
@@ -65,16 +72,18 @@ mod error;
 mod flow;
 mod listener;
 mod mode;
+pub mod oauth2;
 mod report;
 mod store;
 
 pub use error::{Error, Result};
 pub use flow::{Login, DEFAULT_TIMEOUT};
 pub use mode::LoginMode;
-pub use report::{Event, LoginResult, Previous};
+pub use oauth2::OAuth2Login;
+pub use report::{Event, LoginResult, OAuth2LoginResult, Previous};
 pub use store::{
-    validate_profile, CredentialStore, ProfileRecord, StoreChoice, StoreError, StoreKind,
-    StoredCredentials, API_KEY_VAR, CONFIG_DIR_VAR, CONFIG_FILE, CREDENTIALS_FILE, KEYRING_SERVICE,
-    TOKEN_VAR,
+    validate_profile, CredentialStore, OAuth2Record, ProfileKind, ProfileRecord, StoreChoice,
+    StoreError, StoreKind, StoredCredentials, StoredOAuth2, API_KEY_VAR, CONFIG_DIR_VAR,
+    CONFIG_FILE, CREDENTIALS_FILE, KEYRING_SERVICE, TOKEN_VAR,
 };
 pub use trello_auth_core::login::DEFAULT_PORT;

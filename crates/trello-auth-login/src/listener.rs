@@ -1,5 +1,6 @@
 //! The loopback listener (SPEC S10): `127.0.0.1` only, on the fixed port, every request read
-//! by hyper and answered by the core's [`Receiver`], until one of them carries the outcome.
+//! by hyper and answered by a [`Handler`] (the core's [`Receiver`], or OAuth 2.0's redirect
+//! receiver), until one of them carries the outcome.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -36,26 +37,50 @@ pub(crate) fn bind(port: u16) -> Result<std::net::TcpListener> {
     })
 }
 
-/// Serves `receiver` on `listener` until a request carries the outcome (returned after its
+/// What answers the listener's requests: a response for each, and the login's outcome with
+/// the one that carries it.
+pub(crate) trait Handler: Send + 'static {
+    /// How the login ended.
+    type Outcome: Send + 'static;
+    /// Answers one request (its body read, at most [`MAX_DELIVERY_BYTES`] + 1 bytes).
+    fn handle(
+        &mut self,
+        request: &http::Request<Vec<u8>>,
+    ) -> (trello_auth_core::Response, Option<Self::Outcome>);
+}
+
+impl Handler for Receiver {
+    type Outcome = Outcome;
+
+    fn handle(
+        &mut self,
+        request: &http::Request<Vec<u8>>,
+    ) -> (trello_auth_core::Response, Option<Outcome>) {
+        let reply = Receiver::handle(self, request);
+        (reply.response, reply.outcome)
+    }
+}
+
+/// Serves `handler` on `listener` until a request carries the outcome (returned after its
 /// response was written) or `stop` resolves first (its error is returned).
-pub(crate) async fn serve(
+pub(crate) async fn serve<H: Handler>(
     listener: std::net::TcpListener,
-    receiver: Receiver,
+    handler: H,
     stop: impl Future<Output = Error>,
-) -> Result<Outcome> {
+) -> Result<H::Outcome> {
     let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
     let listen_error = |source| Error::Listen { port, source };
     listener.set_nonblocking(true).map_err(listen_error)?;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(listen_error)?;
-    accept_loop(listener, Arc::new(Mutex::new(receiver)), stop).await
+    accept_loop(listener, Arc::new(Mutex::new(handler)), stop).await
 }
 
-async fn accept_loop(
+async fn accept_loop<H: Handler>(
     listener: tokio::net::TcpListener,
-    receiver: Arc<Mutex<Receiver>>,
+    receiver: Arc<Mutex<H>>,
     stop: impl Future<Output = Error>,
-) -> Result<Outcome> {
-    let (tx, mut rx) = mpsc::channel::<Outcome>(1);
+) -> Result<H::Outcome> {
+    let (tx, mut rx) = mpsc::channel::<H::Outcome>(1);
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -75,12 +100,12 @@ async fn accept_loop(
 
 /// One connection: its requests answered in turn; an outcome is handed on once the response
 /// that carried it has been written and the connection closed.
-async fn connection(
+async fn connection<H: Handler>(
     stream: tokio::net::TcpStream,
-    receiver: Arc<Mutex<Receiver>>,
-    tx: mpsc::Sender<Outcome>,
+    receiver: Arc<Mutex<H>>,
+    tx: mpsc::Sender<H::Outcome>,
 ) {
-    let slot: Arc<Mutex<Option<Outcome>>> = Arc::default();
+    let slot: Arc<Mutex<Option<H::Outcome>>> = Arc::new(Mutex::new(None));
     let service = {
         let slot = slot.clone();
         service_fn(move |request: hyper::Request<Incoming>| {
@@ -101,10 +126,10 @@ async fn connection(
     }
 }
 
-async fn answer(
+async fn answer<H: Handler>(
     request: hyper::Request<Incoming>,
-    receiver: &Mutex<Receiver>,
-    slot: &Mutex<Option<Outcome>>,
+    receiver: &Mutex<H>,
+    slot: &Mutex<Option<H::Outcome>>,
 ) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     // One byte over the receiver's own limit, so that it sees (and refuses) an oversized body.
@@ -119,12 +144,12 @@ async fn answer(
         }
     };
     let request = http::Request::from_parts(parts, body);
-    let reply = receiver
+    let (response, outcome) = receiver
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .handle(&request);
-    if let Some(outcome) = reply.outcome {
+    if let Some(outcome) = outcome {
         *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
     }
-    reply.response.map(|body| Full::new(Bytes::from(body)))
+    response.map(|body| Full::new(Bytes::from(body)))
 }

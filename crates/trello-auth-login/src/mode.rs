@@ -1,4 +1,4 @@
-//! [`LoginMode`]: how the token reaches the program (SPEC S1.3, S6, S10), as the CLI's `--mode`
+//! [`LoginMode`]: how the token reaches the program (SPEC S1.3, S6, S8, S10), as the CLI's `--mode`
 //! and Python's `mode=` name it.
 
 use std::fmt;
@@ -18,6 +18,10 @@ pub enum LoginMode {
     Paste,
     /// OAuth 1.0a's three legs (SPEC S6), the callback on the listener. Needs the app secret.
     OAuth1,
+    /// OAuth 2.0's authorization code with PKCE (SPEC S8), the redirect on the listener's
+    /// `/callback` (RFC 8252 §7.3). Needs a client id instead of an API key: run it with
+    /// [`OAuth2Login`](crate::OAuth2Login).
+    OAuth2,
 }
 
 impl FromStr for LoginMode {
@@ -29,12 +33,9 @@ impl FromStr for LoginMode {
             "postmessage" => Ok(LoginMode::PostMessage),
             "paste" => Ok(LoginMode::Paste),
             "oauth1" => Ok(LoginMode::OAuth1),
-            "oauth2" => Err(
-                "the oauth2 mode is not available yet: use fragment, postmessage, paste or oauth1"
-                    .to_owned(),
-            ),
+            "oauth2" => Ok(LoginMode::OAuth2),
             _ => Err(format!(
-                "unknown mode {:?}: use fragment, postmessage, paste or oauth1",
+                "unknown mode {:?}: use fragment, postmessage, paste, oauth1 or oauth2",
                 s.chars().take(40).collect::<String>()
             )),
         }
@@ -48,6 +49,7 @@ impl fmt::Display for LoginMode {
             LoginMode::PostMessage => "postmessage",
             LoginMode::Paste => "paste",
             LoginMode::OAuth1 => "oauth1",
+            LoginMode::OAuth2 => "oauth2",
         })
     }
 }

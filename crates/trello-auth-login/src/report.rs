@@ -1,7 +1,9 @@
 //! What a login tells its caller: [`Event`]s as it goes, and the [`LoginResult`] at the end,
-//! with what became of the token it replaced ([`Previous`]). None of them carries a secret.
+//! with what became of the token it replaced ([`Previous`]); [`OAuth2LoginResult`] for OAuth
+//! 2.0. None of them shows a secret.
 
 use time::OffsetDateTime;
+use trello_auth_core::oauth2::TokenSet;
 use trello_auth_core::token::Member;
 use trello_auth_core::Credentials;
 use url::Url;
@@ -58,6 +60,9 @@ pub enum Previous {
         /// The error's stable name.
         code: &'static str,
     },
+    /// The profile held an OAuth 2.0 grant: it is forgotten, not revoked, as there is no
+    /// revocation endpoint (SPEC S8.1); the user revokes the app on their Atlassian account.
+    Forgotten,
 }
 
 /// A finished login: the stored credentials and what Trello said about them.
@@ -77,5 +82,29 @@ pub struct LoginResult {
     /// Where the token was stored.
     pub store: StoreKind,
     /// What happened to the token this login replaced.
+    pub previous: Previous,
+}
+
+/// A finished OAuth 2.0 login (SPEC S8): the stored token set and what it may do.
+///
+/// # Security
+/// `Debug` shows the tokens as `[redacted]`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OAuth2LoginResult {
+    /// The profile the token set was stored under.
+    pub profile: String,
+    /// The OAuth 2.0 client id.
+    pub client_id: String,
+    /// The member behind the grant (`GET /1/members/me`).
+    pub member: Member,
+    /// The token set: access token, refresh token (with `offline_access`), expiry, granted
+    /// scopes.
+    pub tokens: TokenSet,
+    /// When the access token expires (about an hour; the refresh token lives on).
+    pub expires: Option<OffsetDateTime>,
+    /// Where the token set was stored.
+    pub store: StoreKind,
+    /// What happened to the credentials this login replaced.
     pub previous: Previous,
 }

@@ -1,5 +1,6 @@
 //! The credential store (SPEC S10): [`CredentialStore`], whose docs say where profiles and
-//! tokens live, how the files are written, and why its methods block.
+//! tokens live, how the files are written, and why its methods block; OAuth 2.0 profiles
+//! (SPEC S8) in [`oauth2`].
 
 use std::ffi::OsString;
 use std::fmt;
@@ -12,18 +13,22 @@ use zeroize::Zeroizing;
 mod error;
 mod files;
 mod kind;
+mod oauth2;
 mod os_keyring;
 mod record;
+mod secret_io;
 
 pub use error::StoreError;
 pub use kind::{StoreChoice, StoreKind};
+pub use oauth2::{OAuth2Record, ProfileKind, StoredOAuth2};
 pub use record::validate_profile;
 
-use files::SecretTable;
 use os_keyring::{Keyring, KeyringFailure};
 use record::{
-    not_a_table, parse_record, profile_entry, profiles_table_mut, record_table, recorded_store,
+    not_a_table, parse_record, profile_entry, profiles_table_mut, record_table, recorded_kind,
+    recorded_store,
 };
+use secret_io::{RawSecret, Secret};
 
 /// The variable that overrides the folder of the store's files.
 pub const CONFIG_DIR_VAR: &str = "TRELLO_AUTH_CONFIG_DIR";
@@ -86,8 +91,14 @@ pub struct StoredCredentials {
 /// - `config.toml`: one `[profiles.NAME]` table per profile with `store = "keyring"` or
 ///   `"file"` (where its token is), `key`, `member_id`, `username`, `scopes`, and optionally
 ///   `expires` (RFC 3339), `api_base` and `auth_base`. Other tables and keys in the file are
-///   kept as they are.
-/// - `credentials.toml` (the file store only): `[profiles.NAME]` tables with a `token`.
+///   kept as they are. An OAuth 2.0 profile's table has `kind = "oauth2"`, `client_id`
+///   instead of `key`, the granted `scopes` and the access token's `expires`
+///   ([`Self::save_oauth2`]); a table without `kind` is a key + token one, as every record
+///   written before OAuth 2.0 was.
+/// - `credentials.toml` (the file store only): `[profiles.NAME]` tables with a `token`, or an
+///   OAuth 2.0 profile's `access_token`, `refresh_token` and `client_secret`. In the keyring,
+///   an OAuth 2.0 profile's entry holds those three as one JSON object, so that a rotation
+///   replaces them together.
 ///
 /// Both are replaced atomically: a temporary file in the same folder, mode 0600 before
 /// anything is written to it, synced, then renamed over the old one. The folder is created with
@@ -215,18 +226,30 @@ impl CredentialStore {
         let Some(entry) = profile_entry(&config, &self.config_path(), profile)? else {
             return Ok(None);
         };
+        if recorded_kind(entry) == ProfileKind::OAuth2 {
+            return Err(StoreError::WrongKind {
+                profile: profile.to_owned(),
+                kind: ProfileKind::OAuth2,
+            });
+        }
         let (record, store) = parse_record(&self.config_path(), profile, entry)?;
-        let raw = match store {
-            StoreKind::Keyring => self
-                .keyring()?
-                .get(profile)
-                .map_err(|f| keyring_error(profile, f))?,
-            _ => self.file_token(profile)?,
-        };
-        let mut raw = raw.ok_or_else(|| StoreError::TokenMissing {
+        let missing = || StoreError::TokenMissing {
             profile: profile.to_owned(),
             store,
-        })?;
+        };
+        let mut raw = match self.raw_secret(profile, store)?.ok_or_else(missing)? {
+            RawSecret::Keyring(value) => value,
+            RawSecret::File(entry) => match entry.0.get("token") {
+                None => return Err(missing()),
+                Some(toml::Value::String(token)) => Zeroizing::new(token.clone()),
+                Some(_) => {
+                    return Err(StoreError::InvalidFile {
+                        path: self.credentials_path(),
+                        reason: format!("profiles.{profile}.token is not a string"),
+                    })
+                }
+            },
+        };
         let token = Token::new(std::mem::take(&mut *raw)).map_err(|source| {
             StoreError::InvalidStoredToken {
                 profile: profile.to_owned(),
@@ -263,13 +286,23 @@ impl CredentialStore {
         token: &Token,
     ) -> Result<StoreKind, StoreError> {
         validate_profile(profile)?;
+        self.save_entry(profile, record_table(record)?, &Secret::Token(token))
+    }
+
+    /// [`Self::save`] for any kind of profile: the record's table (without `store`) and the
+    /// secret, with the same guarantees.
+    fn save_entry(
+        &self,
+        profile: &str,
+        mut entry: toml::Table,
+        secret: &Secret<'_>,
+    ) -> Result<StoreKind, StoreError> {
         let config_path = self.config_path();
         let mut config = self.read_config()?;
         let previous = recorded_store(&config, profile);
-        let mut entry = record_table(record)?;
         let profiles = profiles_table_mut(&mut config, &config_path)?;
 
-        let (kind, undo) = self.put_token(profile, token)?;
+        let (kind, undo) = self.put_secret(profile, secret)?;
         entry.insert("store".into(), kind.as_str().into());
         profiles.insert(profile.to_owned(), toml::Value::Table(entry));
         if let Err(cause) = self.write_config(&config) {
@@ -284,7 +317,7 @@ impl CredentialStore {
         }
 
         // Committed. Remove a copy an earlier save left elsewhere (best effort: the record
-        // says where the token is, so a leftover is never read).
+        // says where the secret is, so a leftover is never read).
         match kind {
             StoreKind::Keyring => {
                 let _ = self.remove_file_token(profile);
@@ -438,132 +471,6 @@ impl CredentialStore {
         let text = files::render(&path, config)?;
         files::write_atomic(&self.dir, &path, text.as_bytes())
     }
-
-    /// `credentials.toml`: its text as it was (to restore it) and as a table.
-    fn read_credentials(&self) -> Result<Option<(Zeroizing<String>, SecretTable)>, StoreError> {
-        let path = self.credentials_path();
-        let Some(text) = files::read(&path, true)? else {
-            return Ok(None);
-        };
-        let table = SecretTable(files::parse(&path, &text, false)?);
-        Ok(Some((text, table)))
-    }
-
-    fn write_credentials(&self, text: &str) -> Result<(), StoreError> {
-        let path = self.credentials_path();
-        #[cfg(test)]
-        self.faults.check(CREDENTIALS_FILE, &path)?;
-        files::write_atomic(&self.dir, &path, text.as_bytes())
-    }
-
-    /// The token of `profile` in `credentials.toml`, if there.
-    fn file_token(&self, profile: &str) -> Result<Option<Zeroizing<String>>, StoreError> {
-        let path = self.credentials_path();
-        let Some((_, table)) = self.read_credentials()? else {
-            return Ok(None);
-        };
-        let Some(entry) = profile_entry(&table.0, &path, profile)? else {
-            return Ok(None);
-        };
-        match entry.get("token") {
-            None => Ok(None),
-            Some(toml::Value::String(token)) => Ok(Some(Zeroizing::new(token.clone()))),
-            Some(_) => Err(StoreError::InvalidFile {
-                path,
-                reason: format!("profiles.{profile}.token is not a string"),
-            }),
-        }
-    }
-
-    /// Writes the token where the choice says; returns where, and how to undo it.
-    fn put_token(&self, profile: &str, token: &Token) -> Result<(StoreKind, Undo), StoreError> {
-        match (self.choice, &self.keyring) {
-            (StoreChoice::File, _) | (StoreChoice::Auto, None) => self.put_file(profile, token),
-            (StoreChoice::Keyring, None) => Err(StoreError::KeyringUnsupported),
-            (StoreChoice::Keyring, Some(keyring)) => {
-                put_keyring(&**keyring, profile, token).map_err(|f| keyring_error(profile, f))
-            }
-            (StoreChoice::Auto, Some(keyring)) => match put_keyring(&**keyring, profile, token) {
-                Ok(done) => Ok(done),
-                // Whatever is wrong with the keyring, the file works.
-                Err(_) => self.put_file(profile, token),
-            },
-        }
-    }
-
-    fn put_file(&self, profile: &str, token: &Token) -> Result<(StoreKind, Undo), StoreError> {
-        let path = self.credentials_path();
-        let (previous, mut table) = match self.read_credentials()? {
-            Some((text, table)) => (Some(text), table),
-            None => (None, SecretTable::default()),
-        };
-        let mut entry = toml::Table::new();
-        entry.insert("token".into(), token.expose_secret().into());
-        profiles_table_mut(&mut table.0, &path)?.insert(profile.to_owned(), entry.into());
-        let text = files::render(&path, &table.0)?;
-        self.write_credentials(&text)?;
-        Ok((StoreKind::File, Undo::File { previous }))
-    }
-
-    /// Removes the token of `profile` from `credentials.toml` (the file too if it is left
-    /// empty); `Ok(false)` if it was not there.
-    fn remove_file_token(&self, profile: &str) -> Result<bool, StoreError> {
-        let path = self.credentials_path();
-        let Some((_, mut table)) = self.read_credentials()? else {
-            return Ok(false);
-        };
-        let profiles = profiles_table_mut(&mut table.0, &path)?;
-        let Some(gone) = profiles.remove(profile) else {
-            return Ok(false);
-        };
-        drop(SecretTable(
-            [(profile.to_owned(), gone)].into_iter().collect(),
-        ));
-        let empty = profiles.is_empty() && table.0.len() == 1;
-        if empty {
-            files::remove(&path)?;
-        } else {
-            let text = files::render(&path, &table.0)?;
-            self.write_credentials(&text)?;
-        }
-        Ok(true)
-    }
-
-    /// Restores the token's state from before [`Self::put_token`].
-    fn undo(&self, profile: &str, undo: Undo) -> Result<(), StoreError> {
-        match undo {
-            Undo::Keyring { previous } => {
-                let keyring = self.keyring()?;
-                match previous {
-                    Some(old) => keyring.set(profile, &old).map(drop),
-                    None => keyring.delete(profile).map(drop),
-                }
-                .map_err(|f| keyring_error(profile, f))
-            }
-            Undo::File {
-                previous: Some(text),
-            } => self.write_credentials(&text),
-            Undo::File { previous: None } => files::remove(&self.credentials_path()).map(drop),
-        }
-    }
-}
-
-/// How to undo writing a token.
-enum Undo {
-    /// Put back the keyring's previous value, or delete the entry if there was none.
-    Keyring { previous: Option<Zeroizing<String>> },
-    /// Put back `credentials.toml`'s previous text, or remove it if there was none.
-    File { previous: Option<Zeroizing<String>> },
-}
-
-fn put_keyring(
-    keyring: &dyn Keyring,
-    profile: &str,
-    token: &Token,
-) -> Result<(StoreKind, Undo), KeyringFailure> {
-    let previous = keyring.get(profile)?;
-    keyring.set(profile, token.expose_secret())?;
-    Ok((StoreKind::Keyring, Undo::Keyring { previous }))
 }
 
 fn keyring_error(profile: &str, failure: KeyringFailure) -> StoreError {

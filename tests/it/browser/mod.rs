@@ -2,6 +2,7 @@
 //! through the harness of [`trello_auth_tests::chromium`].
 
 mod login;
+mod oauth2;
 mod sandbox_pages;
 
 pub use trello_auth_tests::chromium::Browser;

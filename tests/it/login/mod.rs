@@ -4,6 +4,7 @@
 
 mod flows;
 mod listener;
+mod oauth2;
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};

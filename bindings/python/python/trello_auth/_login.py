@@ -12,12 +12,15 @@ from ._trello_auth import LoginResult
 
 __all__ = ["login"]
 
+#: The key + token default; ``mode="oauth2"`` given it asks for its own default scopes.
+_KEY_TOKEN_SCOPE = ("read",)
+
 
 def login(
-    key: str,
+    key: Optional[str] = None,
     *,
     mode: str = "fragment",
-    scope: Union[str, Iterable[str]] = ("read",),
+    scope: Union[str, Iterable[str]] = _KEY_TOKEN_SCOPE,
     expiration: str = "30days",
     name: Optional[str] = None,
     port: Optional[int] = None,
@@ -29,6 +32,8 @@ def login(
     auth_base: Optional[str] = None,
     api_base: Optional[str] = None,
     ca_file: Optional[Union[str, os.PathLike[str]]] = None,
+    client_id: Optional[str] = None,
+    client_secret: Optional[str] = None,
 ) -> LoginResult:
     """Logs the user in to Trello and stores the token under ``profile``.
 
@@ -42,9 +47,18 @@ def login(
     A token the profile held before is revoked once the new one is stored.
 
     ``mode`` is ``"fragment"`` (Trello redirects to the listener), ``"postmessage"`` (a popup),
-    ``"paste"`` (the user pastes the token on standard input) or ``"oauth1"`` (the app secret
-    from ``TRELLO_APP_SECRET``). ``auth_base`` / ``api_base`` replace Trello's origins and
-    ``ca_file`` adds a CA to trust (the sandbox's).
+    ``"paste"`` (the user pastes the token on standard input), ``"oauth1"`` (the app secret
+    from ``TRELLO_APP_SECRET``) or ``"oauth2"``. ``auth_base`` / ``api_base`` replace Trello's
+    origins and ``ca_file`` adds a CA to trust (the sandbox's).
+
+    ``mode="oauth2"`` (SPEC S8) takes no ``key``: it runs the authorization code flow with PKCE
+    for ``client_id`` (``client_secret`` for a confidential client, stored with the tokens for
+    the refreshes), with ``http://127.0.0.1:<port>/callback`` as the redirect URI to register.
+    ``scope`` then names OAuth 2.0 scopes (default ``("read:member:trello",
+    "read:board:trello")``, always with ``offline_access``; ``read:member:trello`` is always
+    asked for). The token set is stored under ``profile``; the result's ``credentials`` is
+    ``None``, ``scopes`` the granted ones and ``expires`` the access token's expiry. A redirect
+    with another login's ``state`` raises ``LoginError`` (code ``state_mismatch``).
 
     Blocks; Ctrl-C interrupts it (``KeyboardInterrupt``), and so does an exception raised by
     ``on_url``, which is raised in its place. Raises ``AuthorizationDenied`` (Deny),
@@ -52,10 +66,14 @@ def login(
     port is taken), ``TokenRejected`` and the other client errors when Trello refuses the new
     token, ``LoginError`` otherwise. Nothing is stored unless it returns.
     """
+    # The key + token default means "the mode's default": OAuth 2.0 has scopes of its own.
+    native_scope: Optional[Union[str, Iterable[str]]] = scope
+    if mode.lower() == "oauth2" and scope is _KEY_TOKEN_SCOPE:
+        native_scope = None
     return _trello_auth.login(
         key,
         mode=mode,
-        scope=scope,
+        scope=native_scope,
         expiration=expiration,
         name=name,
         port=port,
@@ -67,4 +85,6 @@ def login(
         auth_base=auth_base,
         api_base=api_base,
         ca_file=ca_file,
+        client_id=client_id,
+        client_secret=client_secret,
     )

@@ -14,8 +14,21 @@ use crate::output::{self, Summary};
 use crate::{sandbox, Failure};
 
 pub(crate) fn run(args: LoginArgs) -> Result<u8, Failure> {
+    if args.mode == LoginMode::OAuth2 {
+        return super::login_oauth2::run(args);
+    }
     let config = |e: &dyn std::fmt::Display| Failure::config(e.to_string());
-    let scopes: Scopes = args.scope.parse().map_err(|e| config(&e))?;
+    if args.client_id.is_some() {
+        return Err(Failure::config(
+            "--client-id is for --mode oauth2 (OAuth 2.0 has no API key); for this mode pass --key",
+        ));
+    }
+    let scopes: Scopes = args
+        .scope
+        .as_deref()
+        .unwrap_or("read")
+        .parse()
+        .map_err(|e| config(&e))?;
     let expiration: Expiration = args.expiration.parse().map_err(|e| config(&e))?;
     // The sandbox lives as long as this command; its state is gone with it, so its token is
     // stored in a temporary folder, never in the user's store.
@@ -120,7 +133,7 @@ fn read_pasted() -> std::io::Result<String> {
 }
 
 /// The progress lines (stderr).
-fn report(event: &Event<'_>) {
+pub(super) fn report(event: &Event<'_>) {
     match event {
         Event::OpenUrl { url, browser } => match browser {
             OpenOutcome::Opened => output::progress(&format!(
@@ -152,6 +165,7 @@ fn print_result(result: &LoginResult, json: bool, sandbox: bool, file: &std::pat
         scopes: &result.scopes,
         expires: result.expires,
         store: result.store,
+        oauth2: None,
     };
     if json {
         let mut value = summary.json();
@@ -169,6 +183,9 @@ fn print_result(result: &LoginResult, json: bool, sandbox: bool, file: &std::pat
         Previous::RevokeFailed { .. } => {
             " The token it replaced could not be revoked: revoke it on your Trello account page."
         }
+        Previous::Forgotten => {
+            " The OAuth 2.0 grant it replaced was forgotten (revoke the app on your Atlassian account if you no longer use it)."
+        }
         _ => "",
     };
     output::result(&format!(
@@ -177,7 +194,7 @@ fn print_result(result: &LoginResult, json: bool, sandbox: bool, file: &std::pat
     ));
 }
 
-fn tempfile_dir() -> Result<tempfile::TempDir, Failure> {
+pub(super) fn tempfile_dir() -> Result<tempfile::TempDir, Failure> {
     tempfile::Builder::new()
         .prefix("trello-auth-sandbox-")
         .tempdir()

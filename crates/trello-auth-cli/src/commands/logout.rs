@@ -1,6 +1,6 @@
 //! `trello-auth logout`: revoke on the server (SPEC S5), then forget (SPEC S10).
 
-use trello_auth_login::account;
+use trello_auth_login::{account, ProfileKind};
 
 use crate::args::LogoutArgs;
 use crate::{output, Failure};
@@ -19,15 +19,21 @@ pub(crate) fn run(args: LogoutArgs) -> Result<u8, Failure> {
         }
         failure
     })?;
+    let oauth2 = done.kind == ProfileKind::OAuth2;
     if args.json {
-        output::result(
-            &serde_json::json!({
-                "profile": profile,
-                "revoked": done.revoked,
-                "forgotten": done.forgotten,
-            })
-            .to_string(),
-        );
+        let mut value = serde_json::json!({
+            "profile": profile,
+            "revoked": done.revoked,
+            "forgotten": done.forgotten,
+        });
+        if oauth2 {
+            value["mode"] = "oauth2".into();
+        }
+        output::result(&value.to_string());
+    } else if oauth2 {
+        output::result(&format!(
+            "forgot the OAuth 2.0 tokens of profile {profile}. OAuth 2.0 has no revocation endpoint: to revoke this app's access, remove it from the connected apps of your Atlassian account (https://id.atlassian.com/manage-profile/apps)"
+        ));
     } else if !done.forgotten {
         output::result(&format!(
             "profile {profile} comes from TRELLO_API_KEY / TRELLO_TOKEN: nothing to forget (unset them)"

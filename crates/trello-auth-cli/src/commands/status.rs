@@ -1,7 +1,7 @@
 //! `trello-auth status`: is the stored token still good? Exit 0 valid, 1 rejected (or the check
 //! failed), 2 nothing stored.
 
-use trello_auth_login::{account, Error};
+use trello_auth_login::{account, Error, ProfileKind};
 
 use crate::args::StatusArgs;
 use crate::output::{self, Summary};
@@ -10,6 +10,9 @@ use crate::Failure;
 pub(crate) fn run(args: StatusArgs) -> Result<u8, Failure> {
     let store = super::store()?;
     let profile = &args.profile.profile;
+    if store.kind(profile).map_err(Error::from)? == Some(ProfileKind::OAuth2) {
+        return super::status_oauth2::run(&store, profile, args.json);
+    }
     let stored = match account::load(&store, profile) {
         Ok(stored) => stored,
         Err(e @ Error::NotLoggedIn { .. }) => {
@@ -48,6 +51,7 @@ pub(crate) fn run(args: StatusArgs) -> Result<u8, Failure> {
         scopes: &scopes,
         expires,
         store: stored.store,
+        oauth2: None,
     };
     let verdict = match &checked {
         Ok(_) => "valid".to_owned(),

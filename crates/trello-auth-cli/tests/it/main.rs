@@ -3,6 +3,8 @@
 //! and `login --sandbox` in headless Chromium.
 
 mod browser;
+mod demo;
+mod oauth2;
 mod harness;
 
 use harness::{Cli, SandboxRig};

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use trello_auth_core::ConfigError;
 
-use super::StoreKind;
+use super::{ProfileKind, StoreKind};
 
 /// The credential store failed. Each message names the file or the store and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +112,15 @@ pub enum StoreError {
     /// not one the keyring crate knows).
     #[error("this build of trello-auth has no OS keyring support; use `--store file`, or for a profile saved in the keyring, a build that has it")]
     KeyringUnsupported,
+    /// The profile holds another kind of credentials than the caller reads: an OAuth 2.0
+    /// token set where a key + token was expected, or the other way round.
+    #[error("profile {profile:?} holds {kind} credentials: use the calls for those (`trello-auth token` and `status` handle both), or log in again with another --profile")]
+    WrongKind {
+        /// The profile.
+        profile: String,
+        /// What it holds.
+        kind: ProfileKind,
+    },
     /// A save failed half-way and undoing its first half failed too.
     #[error("saving profile {profile:?} failed ({cause}) and undoing it failed too ({rollback}); run `trello-auth logout --local-only --profile {profile}`, then log in again")]
     PartialSave {
@@ -141,6 +150,7 @@ impl StoreError {
             StoreError::KeyringUnavailable { .. } => "keyring_unavailable",
             StoreError::KeyringFailed { .. } => "keyring_failed",
             StoreError::KeyringUnsupported => "keyring_unsupported",
+            StoreError::WrongKind { .. } => "wrong_kind",
             StoreError::PartialSave { .. } => "partial_save",
         }
     }

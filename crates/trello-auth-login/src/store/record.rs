@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use trello_auth_core::ApiKey;
 
-use super::{ProfileRecord, StoreError, StoreKind};
+use super::{ProfileKind, ProfileRecord, StoreError, StoreKind};
 
 pub(super) fn not_a_table(path: &Path, what: &str) -> StoreError {
     StoreError::InvalidFile {
@@ -57,6 +57,15 @@ pub(super) fn recorded_store(config: &toml::Table, profile: &str) -> Option<Opti
         Some("file") => Some(StoreKind::File),
         _ => None,
     })
+}
+
+/// What kind of credentials a record is about: `kind = "oauth2"`, or none (every record
+/// written before OAuth 2.0 existed, and every key + token record since).
+pub(super) fn recorded_kind(entry: &toml::Table) -> ProfileKind {
+    match entry.get("kind").and_then(toml::Value::as_str) {
+        Some("oauth2") => ProfileKind::OAuth2,
+        _ => ProfileKind::KeyToken,
+    }
 }
 
 /// A record as a `config.toml` table (without `store`).

@@ -141,3 +141,4 @@ fn clean_error(err: &StoreError) {
 
 mod files;
 mod keyring;
+mod oauth2;
