@@ -118,7 +118,11 @@ fn main() {
         ("JSON body placement", "place_json_body", None),
         ("classify 401 text", "classify_401_text", Some(150.0)),
         ("classify 429 JSON", "classify_429_json", Some(150.0)),
-        ("OAuth 2.0 refresh check", "oauth2_refresh_check", Some(50.0)),
+        (
+            "OAuth 2.0 refresh check",
+            "oauth2_refresh_check",
+            Some(50.0),
+        ),
         ("Bearer placement", "place_bearer", None),
     ]
     .into_iter()

@@ -4,8 +4,8 @@
 
 mod browser;
 mod demo;
-mod oauth2;
 mod harness;
+mod oauth2;
 
 use harness::{Cli, SandboxRig};
 
