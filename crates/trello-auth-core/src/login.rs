@@ -62,6 +62,7 @@ use crate::Response;
 
 pub use address::{LoopbackOrigin, Nonce, DEFAULT_PORT};
 use pages::State;
+pub use pages::{plain_page, result_page, PageOutcome};
 
 /// A delivery body larger than this is refused (a token fragment is under 200 bytes).
 pub const MAX_DELIVERY_BYTES: usize = 8 * 1024;

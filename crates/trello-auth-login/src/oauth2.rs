@@ -24,7 +24,6 @@
 mod account;
 mod api;
 mod flow;
-mod pages;
 mod receiver;
 
 pub use account::{access_token, check, expiry, load, refresh, FreshToken, REFRESH_MARGIN_SECS};

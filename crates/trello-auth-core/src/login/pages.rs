@@ -182,6 +182,44 @@ pub(crate) fn answer(status: StatusCode, state: State, message: Option<&str>) ->
     response
 }
 
+/// How a sign-in ended, for [`result_page`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PageOutcome {
+    /// The credential arrived: "Access granted".
+    Granted,
+    /// The user pressed Deny, or the server refused: "Access was not granted".
+    Denied,
+    /// The answer could not be used: "Something went wrong".
+    Error,
+}
+
+/// The page a loopback receiver of another flow (such as an OAuth 2.0 redirect, RFC 8252)
+/// shows at the end of a sign-in: the look of this module's pages, without script, with their
+/// headers (`Cache-Control: no-store`, `Referrer-Policy: no-referrer`, a CSP that allows only
+/// the page's own stylesheet). `detail` (plain text, escaped) goes under the explanation of a
+/// denied or failed sign-in.
+///
+/// ```
+/// use trello_auth_core::login::{result_page, PageOutcome};
+/// let page = result_page(http::StatusCode::OK, PageOutcome::Granted, None);
+/// assert_eq!(page.headers()["cache-control"], "no-store");
+/// assert!(String::from_utf8_lossy(page.body()).contains("Access granted"));
+/// ```
+pub fn result_page(status: StatusCode, outcome: PageOutcome, detail: Option<&str>) -> Response {
+    let state = match outcome {
+        PageOutcome::Granted => State::Success,
+        PageOutcome::Denied => State::Denied,
+        PageOutcome::Error => State::Error,
+    };
+    result(status, state, detail)
+}
+
+/// A short plain-text answer (404, 403, 405, 400): nothing to render, nothing to cache.
+pub fn plain_page(status: StatusCode, text: &'static str) -> Response {
+    plain(status, text)
+}
+
 /// A short plain-text answer (404, 403, 405, 400): nothing to render, nothing to cache.
 pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response {
     let mut response = private(

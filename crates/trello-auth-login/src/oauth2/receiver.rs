@@ -9,8 +9,8 @@ use trello_auth_core::login::LoopbackOrigin;
 use trello_auth_core::oauth2::{parse_redirect, AuthorizationCode, OAuth2Error};
 use trello_auth_core::Response;
 
-use super::pages::{self, PageState};
 use crate::listener::Handler;
+use trello_auth_core::login::{plain_page, result_page, PageOutcome};
 
 /// The redirect path: the registered redirect URI is `http://127.0.0.1:<port>/callback`, the
 /// same string in the authorize request and the code exchange (SPEC S8.2, S8.4).
@@ -36,7 +36,7 @@ pub(crate) struct Callback {
     listener: LoopbackOrigin,
     state: String,
     /// The page a reload shows once the login has its answer.
-    finished: Option<(StatusCode, PageState)>,
+    finished: Option<(StatusCode, PageOutcome)>,
 }
 
 impl Callback {
@@ -73,32 +73,32 @@ impl Handler for Callback {
         if !self.host_is_ours(request) {
             // DNS rebinding: a page of another site that resolves to 127.0.0.1 (SPEC S10).
             let text = "this listener answers only http://127.0.0.1 on its own port\n";
-            return (pages::plain(StatusCode::MISDIRECTED_REQUEST, text), None);
+            return (plain_page(StatusCode::MISDIRECTED_REQUEST, text), None);
         }
         if request.uri().path() != CALLBACK_PATH {
             // `/favicon.ico` and the like: answered, the flow goes on (SPEC S10).
-            return (pages::plain(StatusCode::NOT_FOUND, "not found\n"), None);
+            return (plain_page(StatusCode::NOT_FOUND, "not found\n"), None);
         }
         if request.method() != Method::GET {
-            let mut response = pages::plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+            let mut response = plain_page(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
             response
                 .headers_mut()
                 .insert(http::header::ALLOW, http::HeaderValue::from_static("GET"));
             return (response, None);
         }
         if let Some((status, state)) = self.finished {
-            return (pages::result(status, state, None), None);
+            return (result_page(status, state, None), None);
         }
         let Some(query) = request.uri().query().filter(|q| !q.is_empty()) else {
             // Someone opened the bare address: not a redirect, so not the end of the login.
             let text = "this is where the authorization server sends the browser back; open the URL the program showed\n";
-            return (pages::plain(StatusCode::BAD_REQUEST, text), None);
+            return (plain_page(StatusCode::BAD_REQUEST, text), None);
         };
         let url = format!("{}?{query}", Callback::redirect_uri(&self.listener));
         let (status, state, detail, outcome) = match parse_redirect(&url, &self.state) {
             Ok(code) => (
                 StatusCode::OK,
-                PageState::Success,
+                PageOutcome::Granted,
                 None,
                 CallbackOutcome::Code(code),
             ),
@@ -106,22 +106,19 @@ impl Handler for Callback {
                 let message = description.unwrap_or(error);
                 (
                     StatusCode::OK,
-                    PageState::Denied,
+                    PageOutcome::Denied,
                     Some(message.clone()),
                     CallbackOutcome::Denied { message },
                 )
             }
             Err(e) => (
                 StatusCode::BAD_REQUEST,
-                PageState::Error,
+                PageOutcome::Error,
                 Some(e.to_string()),
                 CallbackOutcome::Failed(e),
             ),
         };
         self.finished = Some((status, state));
-        (
-            pages::result(status, state, detail.as_deref()),
-            Some(outcome),
-        )
+        (result_page(status, state, detail.as_deref()), Some(outcome))
     }
 }
