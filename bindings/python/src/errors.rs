@@ -303,6 +303,24 @@ pub fn login(py: Python<'_>, e: &LoginFailure) -> PyErr {
              (it is never an argument)",
             &[],
         ),
+        // A redirect with another state or unreadable is a CaptureError, a refused exchange
+        // or input has the class `ta.oauth2`'s functions raise.
+        LoginFailure::OAuth2(o) => oauth2_redirect(py, o),
+        LoginFailure::Reauthorize { profile } => raise::<class::TokenRevoked>(
+            py,
+            "token_rejected",
+            &text,
+            &[
+                ("reason", Attr::Str("grant_revoked")),
+                ("profile", Attr::Str(profile)),
+            ],
+        ),
+        LoginFailure::MissingClientId => raise::<class::ConfigError>(
+            py,
+            e.code(),
+            "mode='oauth2' needs the app's OAuth 2.0 client id: pass client_id=",
+            &[],
+        ),
         LoginFailure::NotLoggedIn { profile } => raise::<class::LoginError>(
             py,
             e.code(),

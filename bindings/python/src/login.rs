@@ -41,6 +41,8 @@ pub struct LoginResult {
     profile: String,
     /// `None` for an OAuth 2.0 login, which has no key + token.
     credentials: Option<Py<Credentials>>,
+    /// The OAuth 2.0 token set (`None` for key + token).
+    tokens: Option<Py<crate::oauth2::TokenSet>>,
     member_id: String,
     username: String,
     scopes: Vec<String>,
@@ -63,6 +65,13 @@ impl LoginResult {
     #[getter]
     fn credentials(&self, py: Python<'_>) -> Option<Py<Credentials>> {
         self.credentials.as_ref().map(|c| c.clone_ref(py))
+    }
+
+    /// The OAuth 2.0 token set of a `mode="oauth2"` login (for `OAuth2Client`); `None` after a
+    /// key + token login. Its `repr` never shows the tokens.
+    #[getter]
+    fn tokens(&self, py: Python<'_>) -> Option<Py<crate::oauth2::TokenSet>> {
+        self.tokens.as_ref().map(|t| t.clone_ref(py))
     }
 
     /// The member behind the token: `{"id", "username"}`.
@@ -264,6 +273,7 @@ pub fn login(
     })?;
     Ok(LoginResult {
         credentials: Some(Py::new(py, Credentials::from_core(result.credentials))?),
+        tokens: None,
         member_id: result.member.id,
         username: result.member.username,
         scopes: result.scopes,
@@ -393,8 +403,12 @@ fn login_oauth2(
         e => errors::login(py, &e),
     })?;
     let expires = result.expires;
+    let tokens = crate::oauth2::TokenSet {
+        inner: result.tokens.clone(),
+    };
     Ok(LoginResult {
         credentials: None,
+        tokens: Some(Py::new(py, tokens)?),
         member_id: result.member.id,
         username: result.member.username,
         scopes: result.tokens.scopes().to_vec(),

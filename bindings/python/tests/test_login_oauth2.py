@@ -166,6 +166,19 @@ def test_allow_stores_the_token_set_and_no_secret_in_config(
     assert status == 200 and 'data-current="success"' in page
 
     assert result.credentials is None
+    # The token set goes straight into an OAuth2Client, which makes Bearer calls with it.
+    assert result.tokens is not None and result.tokens.refresh_token is not None
+    assert result.tokens.access_token not in repr(result.tokens)
+    client = ta.OAuth2Client(
+        CLIENT_ID,
+        result.tokens,
+        client_secret=secret,
+        on_tokens=None,
+        api_base=sb.api_base,
+        auth_base=sb.auth_base,
+        ca_file=sb.ca_file,
+    )
+    assert client.me()["username"] == sb.member["username"]
     assert result.member == {"id": sb.member["id"], "username": sb.member["username"]}
     for scope in ("read:member:trello", "read:board:trello", "write:board:trello"):
         assert scope in result.scopes
@@ -219,7 +232,7 @@ def test_a_redirect_with_another_state_is_refused(sb: Sandbox, port: int, store_
         return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
     browser = OAuth2Browser(sb, rewrite=forge)
-    with pytest.raises(ta.TrelloAuthError) as refused:
+    with pytest.raises(ta.CaptureError) as refused:
         login(sb, port, browser)
     browser.join()
     assert refused.value.code == "state_mismatch"
