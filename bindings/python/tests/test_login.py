@@ -27,6 +27,12 @@ from trello_auth.sandbox import Sandbox
 KEY = "0123456789abcdef0123456789abcdef"
 
 
+def token_of(result: ta.LoginResult) -> str:
+    """The token of a key + token login (an OAuth 2.0 login has ``tokens`` instead)."""
+    assert result.credentials is not None, "a key + token login"
+    return result.credentials.token
+
+
 @pytest.fixture
 def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A credential store of this test's own (TRELLO_AUTH_CONFIG_DIR), without the environment
@@ -111,13 +117,13 @@ def test_a_second_login_revokes_the_token_it_replaces(sb: Sandbox, port: int, st
     first = login(sb, port, Browser(sb.ca_file))
     second = login(sb, port, Browser(sb.ca_file), profile="default")
     assert second.previous == "revoked"
-    assert ta.load_credentials().token == second.credentials.token
+    assert ta.load_credentials().token == token_of(second)
     with pytest.raises(ta.TokenRevoked):
-        ta.Client(sb.app_key, first.credentials.token, api_base=sb.api_base, ca_file=sb.ca_file).me()
+        ta.Client(sb.app_key, token_of(first), api_base=sb.api_base, ca_file=sb.ca_file).me()
     # Profiles are separate.
     other = login(sb, port, Browser(sb.ca_file), profile="work")
-    assert other.previous == "none" and ta.load_credentials("work").token == other.credentials.token
-    assert ta.load_credentials().token == second.credentials.token
+    assert other.previous == "none" and ta.load_credentials("work").token == token_of(other)
+    assert ta.load_credentials().token == token_of(second)
 
 
 def test_deny_raises_authorization_denied_and_stores_nothing(
@@ -239,7 +245,7 @@ def test_a_key_that_is_not_a_key_is_refused(store_dir: Path) -> None:
 
 
 def test_logout_revokes_then_forgets(sb: Sandbox, port: int, store_dir: Path) -> None:
-    token = login(sb, port, Browser(sb.ca_file)).credentials.token
+    token = token_of(login(sb, port, Browser(sb.ca_file)))
     client = ta.Client(sb.app_key, token, api_base=sb.api_base, ca_file=sb.ca_file)
     assert client.me()["id"] == sb.member["id"]
 
@@ -259,7 +265,7 @@ def test_logout_revokes_then_forgets(sb: Sandbox, port: int, store_dir: Path) ->
 
 
 def test_logout_local_only_forgets_without_revoking(sb: Sandbox, port: int, store_dir: Path) -> None:
-    token = login(sb, port, Browser(sb.ca_file), profile="ci").credentials.token
+    token = token_of(login(sb, port, Browser(sb.ca_file), profile="ci"))
     ta.logout("ci", local_only=True)
     with pytest.raises(ta.LoginError):
         ta.load_credentials("ci")
@@ -267,7 +273,7 @@ def test_logout_local_only_forgets_without_revoking(sb: Sandbox, port: int, stor
 
 
 def test_a_failed_revoke_keeps_the_token(sb: Sandbox, port: int, store_dir: Path) -> None:
-    token = login(sb, port, Browser(sb.ca_file)).credentials.token
+    token = token_of(login(sb, port, Browser(sb.ca_file)))
     # Without the sandbox's CA the revoke cannot reach the server: nothing is forgotten.
     with pytest.raises(ta.TransportError):
         ta.logout()
@@ -329,9 +335,9 @@ def test_the_console_script_reads_what_login_stored(sb: Sandbox, port: int, stor
     env = dict(os.environ, TRELLO_AUTH_CA_FILE=str(sb.ca_file))
     status = run_cli("status", "--json", env=env)
     assert status.returncode == 0, status.stderr
-    assert sb.member["username"] in status.stdout and result.credentials.token not in status.stdout
+    assert sb.member["username"] in status.stdout and token_of(result) not in status.stdout
     token = run_cli("token", env=env)
-    assert (token.returncode, token.stdout.strip()) == (0, result.credentials.token)
+    assert (token.returncode, token.stdout.strip()) == (0, token_of(result))
     assert run_cli("logout", env=env).returncode == 0
     assert run_cli("status", env=env).returncode == 2
     with pytest.raises(ta.LoginError):

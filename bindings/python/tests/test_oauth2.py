@@ -404,3 +404,15 @@ def test_the_sandbox_names_its_oauth2_clients(sandbox: Sandbox) -> None:
     assert sandbox.oauth2_redirect_uri == "http://127.0.0.1:8080/callback"
     assert sandbox.oauth2_redirect_uris[0] == sandbox.oauth2_redirect_uri
     assert sandbox.oauth2_client_secret not in repr(sandbox)
+
+
+def test_sandbox_press_plays_the_user_and_returns_where_the_browser_goes(sandbox: Sandbox) -> None:
+    request = start(sandbox)
+    denied = sandbox.press(request.url, "Deny")
+    assert denied.startswith(sandbox.oauth2_redirect_uri + "?")
+    with pytest.raises(ta.AuthorizationDenied):
+        oauth2.parse_redirect(denied, request.state)
+    allowed = sandbox.press(start(sandbox).url)
+    assert "code=" in allowed
+    with pytest.raises(ValueError, match="button"):
+        sandbox.press(start(sandbox).url, "Maybe")

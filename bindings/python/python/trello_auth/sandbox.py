@@ -28,7 +28,11 @@ pytest: this module also defines a ``sandbox`` fixture (a fresh sandbox per test
 from __future__ import annotations
 
 import os
+import ssl
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any, Optional
@@ -37,6 +41,13 @@ from ._trello_auth import _Sandbox
 from ._types import RecordedRequest, SandboxFixtures, SandboxMember
 
 __all__ = ["RecordedRequest", "Sandbox", "SandboxFixtures", "SandboxMember", "sandbox"]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The consent page's redirect goes to the app, which has no server in a test."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 class Sandbox:
@@ -178,6 +189,30 @@ class Sandbox:
     def oauth2_redirect_uris(self) -> list[str]:
         """Every redirect URI both OAuth 2.0 clients accept, character for character."""
         return self._native.oauth2_redirect_uris
+
+    def press(self, authorize_url: str, button: str = "Allow") -> str:
+        """Plays the user at a consent page of this sandbox (Trello's, or OAuth 2.0's
+        ``/authorize``): loads ``authorize_url``, presses ``button`` (``Allow`` or ``Deny``)
+        and returns where the browser is sent back (the redirect's ``Location``, absolute),
+        for ``ta.parse_fragment`` or ``ta.oauth2.parse_redirect``. A page instead of a
+        redirect (display mode, an unregistered redirect URI) raises ``ValueError``."""
+        context = ssl.create_default_context(cafile=self._ca_file) if self._ca_file else None
+        opener = urllib.request.build_opener(
+            _NoRedirect, urllib.request.HTTPSHandler(context=context)
+        )
+        with opener.open(authorize_url, timeout=10) as page:
+            html = page.read().decode()
+        action, body = _Sandbox.consent_submission(html, button)
+        form = urllib.request.Request(urllib.parse.urljoin(authorize_url, action), body.encode())
+        try:
+            with opener.open(form, timeout=10) as answer:
+                raise ValueError(f"the consent page answered {answer.status} with a page, not a redirect")
+        except urllib.error.HTTPError as redirect:
+            with redirect:
+                location = redirect.headers.get("location")
+                if redirect.code not in (302, 303) or location is None:
+                    raise ValueError(f"the consent page answered {redirect.code}") from None
+                return urllib.parse.urljoin(authorize_url, location)
 
     def revoke_oauth2_grant(self, client_id: str, member_id: Optional[str] = None) -> int:
         """Revokes the OAuth 2.0 grants of ``client_id`` (only ``member_id``'s, if given) with
