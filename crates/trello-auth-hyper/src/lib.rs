@@ -36,6 +36,14 @@
 //!
 //! [`HyperTransport`] alone sends any prepared request (see its docs); a program with its own
 //! hyper-util client wraps it with [`HyperTransport::from_client`].
+//!
+//! With OAuth 2.0 (SPEC S8), the same client takes a
+//! [`Grant`](trello_auth_core::oauth2::Grant) instead of key + token, through
+//! [`ClientBuilder::oauth2`](trello_auth_core::client::ClientBuilder::oauth2): every call
+//! carries `Authorization: Bearer`, the access token is refreshed when under 60 s of it are
+//! left or once after a 401 (one refresh however many calls wait), and the grant's
+//! `on_tokens` hook saves the rotated set before its first use. The `/1/tokens` helpers
+//! (`token_info`, `revoke`) refuse OAuth 2.0 credentials.
 #![warn(missing_docs)]
 
 mod client;
