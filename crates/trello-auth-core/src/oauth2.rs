@@ -84,6 +84,7 @@ mod token;
 
 pub use authorize::AuthorizationRequest;
 pub use bearer::bearer;
+pub(crate) use bearer::{header as bearer_header, place as place_bearer};
 pub use error::{EndpointError, OAuth2Error, SecretKind};
 pub(crate) use grant::{Access, Start};
 pub use grant::{Grant, TokensHook, REFRESH_LEEWAY_SECS};

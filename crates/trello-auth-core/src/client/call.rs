@@ -77,11 +77,11 @@ impl<'s> Call<'s> {
         mut unix_time: impl FnMut() -> u64,
     ) -> Result<Attempt<'s>, Error> {
         let session = self.session;
-        let tokens = match &session.auth {
+        let bearer = match &session.auth {
             Auth::OAuth2(grant) => match grant.access(unix_time()) {
-                Access::Use { tokens, generation } => {
+                Access::Use { header, generation } => {
                     self.generation = generation;
-                    Some(tokens)
+                    Some(header)
                 }
                 Access::Refresh { generation } => {
                     return Ok(Attempt::Refresh(Refresh {
@@ -100,8 +100,8 @@ impl<'s> Call<'s> {
             }
         }
         let copy = duplicate(&self.template);
-        match tokens {
-            Some(tokens) => session.prepare_bearer(copy, &tokens),
+        match bearer {
+            Some(header) => session.prepare_bearer(copy, header),
             None => session.prepare(copy, unix_time),
         }
         .map(Attempt::Send)

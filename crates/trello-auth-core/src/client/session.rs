@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::oauth1::{
     Callback, Consumer, OAuthParams, RequestToken, Signer, TokenCredentials, Verifier,
 };
-use crate::oauth2::{bearer, Grant, TokenSet};
+use crate::oauth2::{bearer_header, place_bearer, Grant};
 use crate::origin::Origin;
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryPolicy;
@@ -199,14 +199,14 @@ impl Session {
         }
     }
 
-    /// `request` with the Bearer token of `tokens` (SPEC S8.1), for the API origin only.
+    /// `request` with `header` (`Bearer <access token>`, SPEC S8.1), for the API origin only.
     pub(super) fn prepare_bearer(
         &self,
         request: Request,
-        tokens: &TokenSet,
+        header: HeaderValue,
     ) -> Result<Request, Error> {
         self.check_host(&request)?;
-        Ok(bearer(request, tokens.access_token())?)
+        Ok(place_bearer(request, header)?)
     }
 
     /// Credentials go to the API origin only (the signature of OAuth 1.0a binds the host,
@@ -295,7 +295,10 @@ impl Session {
                 Ok(signer.authorize(request, &OAuthParams::new(&nonce, unix_time()))?)
             }
             // `Call::attempt` asks the grant first, and places the token it gives.
-            Auth::OAuth2(grant) => self.prepare_bearer(request, &grant.tokens()),
+            Auth::OAuth2(grant) => {
+                let header = bearer_header(grant.tokens().access_token());
+                self.prepare_bearer(request, header)
+            }
         }
     }
 

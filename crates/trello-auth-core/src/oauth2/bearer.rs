@@ -29,6 +29,23 @@ use crate::{PlacementError, Request};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn bearer(request: Request, token: &AccessToken) -> Result<Request, PlacementError> {
+    place(request, header(token))
+}
+
+/// `Bearer <token>`, marked sensitive: made once per token set by a
+/// [`Grant`](super::Grant), as key + token make their header once.
+pub(crate) fn header(token: &AccessToken) -> HeaderValue {
+    let mut value = zeroize::Zeroizing::new(String::with_capacity(7 + token.expose_secret().len()));
+    value.push_str("Bearer ");
+    value.push_str(token.expose_secret());
+    // An access token is visible ASCII (checked by `AccessToken::new`).
+    let mut value = HeaderValue::from_str(&value).expect("visible ASCII header value");
+    value.set_sensitive(true);
+    value
+}
+
+/// [`bearer`] with the header made already.
+pub(crate) fn place(request: Request, value: HeaderValue) -> Result<Request, PlacementError> {
     let uri = request.uri();
     let secure = match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => true,
@@ -49,12 +66,6 @@ pub fn bearer(request: Request, token: &AccessToken) -> Result<Request, Placemen
             return Err(PlacementError::CredentialsPresent { location: "query" });
         }
     }
-    let mut value = zeroize::Zeroizing::new(String::with_capacity(7 + token.expose_secret().len()));
-    value.push_str("Bearer ");
-    value.push_str(token.expose_secret());
-    // An access token is visible ASCII (checked by `AccessToken::new`).
-    let mut value = HeaderValue::from_str(&value).expect("visible ASCII header value");
-    value.set_sensitive(true);
     let mut request = request;
     request.headers_mut().insert(AUTHORIZATION, value);
     Ok(request)

@@ -9,6 +9,9 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use http::HeaderValue;
+
+use super::bearer;
 use super::secrets::ClientCredentials;
 use super::token::TokenSet;
 
@@ -58,6 +61,8 @@ pub struct Grant {
 /// The grant between calls.
 struct State {
     tokens: Arc<TokenSet>,
+    /// `Bearer <access token>`, made once per set (a clone shares the bytes).
+    header: HeaderValue,
     /// Bumped by every new token set: a caller that saw an older one knows another refreshed.
     generation: u64,
     /// The current set came from a refresh whose save has not succeeded yet.
@@ -72,7 +77,7 @@ struct State {
 pub(crate) enum Access {
     /// Send with this token set's access token; a 401 names `generation`.
     Use {
-        tokens: Arc<TokenSet>,
+        header: HeaderValue,
         generation: u64,
     },
     /// Refresh (or save) first: the set of `generation` is not to be used as it is.
@@ -101,6 +106,7 @@ impl Grant {
         Self {
             client,
             state: Mutex::new(State {
+                header: bearer::header(tokens.access_token()),
                 tokens: Arc::new(tokens),
                 generation: 0,
                 unsaved: false,
@@ -165,6 +171,7 @@ impl Grant {
     /// the grant lives again, and calls use them from now on.
     pub fn replace(&self, tokens: TokenSet) {
         let mut state = self.state();
+        state.header = bearer::header(tokens.access_token());
         state.tokens = Arc::new(tokens);
         state.generation += 1;
         state.unsaved = false;
@@ -191,7 +198,7 @@ impl Grant {
             }
         } else {
             Access::Use {
-                tokens: Arc::clone(&state.tokens),
+                header: state.header.clone(),
                 generation: state.generation,
             }
         }
@@ -253,6 +260,7 @@ impl Grant {
             ),
             _ => tokens,
         };
+        state.header = bearer::header(tokens.access_token());
         state.tokens = Arc::new(tokens);
         state.generation += 1;
         state.unsaved = true;
