@@ -19,6 +19,7 @@ mod record;
 mod secret_io;
 
 pub use error::StoreError;
+pub(crate) use files::ensure_dir;
 pub use kind::{StoreChoice, StoreKind};
 pub use oauth2::{OAuth2Record, ProfileKind, StoredOAuth2};
 pub use record::validate_profile;

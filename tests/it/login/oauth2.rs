@@ -498,3 +498,41 @@ fn a_forced_refresh_rotates_even_with_time_left() {
     );
     login_oauth2::check(&stored, rig.sb.ca_pem()).expect("the new access token works");
 }
+
+#[test]
+fn processes_refreshing_one_grant_at_once_make_one_refresh() {
+    // SPEC S8.5: never two refreshes of one grant at once, across processes too (each store
+    // here opens its own lock file, as another process would).
+    let mut rig = Rig::new();
+    let (login, player) = rig.login(allow);
+    login.run_blocking().expect("the login succeeds");
+    finish(&player);
+    rig.expire_access_token();
+    rig.sb.admin().clear_requests();
+    let ca = rig.sb.ca_pem();
+    let stores: Vec<CredentialStore> = (0..8).map(|_| rig.store()).collect();
+    let tokens: Vec<String> = std::thread::scope(|s| {
+        let runs: Vec<_> = stores
+            .iter()
+            .map(|store| s.spawn(move || login_oauth2::access_token(store, "default", None, ca)))
+            .collect();
+        runs.into_iter()
+            .map(|run| {
+                let fresh = run.join().unwrap().expect("a fresh token");
+                fresh.access_token().expose_secret().to_owned()
+            })
+            .collect()
+    });
+    let refreshes = rig
+        .sb
+        .admin()
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/oauth/token")
+        .count();
+    assert_eq!(refreshes, 1, "one refresh for eight processes");
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "all got the new token"
+    );
+}

@@ -66,17 +66,26 @@ pub fn access_token(
     client_secret: Option<ClientSecret>,
     ca_pem: Option<&str>,
 ) -> Result<FreshToken> {
-    let stored = load(store, profile)?;
-    if !stored
-        .tokens
-        .expires_within(api::unix_now(), REFRESH_MARGIN_SECS)
-    {
-        return Ok(FreshToken {
+    let fresh = |stored: StoredOAuth2| {
+        let left = !stored
+            .tokens
+            .expires_within(api::unix_now(), REFRESH_MARGIN_SECS);
+        left.then_some(FreshToken {
             stored,
             refreshed: false,
-        });
+        })
+    };
+    if let Some(token) = fresh(load(store, profile)?) {
+        return Ok(token);
     }
-    refresh_stored(store, stored, client_secret, ca_pem)
+    // One process at a time refreshes a grant; the others find its rotated set stored.
+    with_refresh_lock(store, profile, || {
+        let stored = load(store, profile)?;
+        match fresh(stored.clone()) {
+            Some(token) => Ok(token),
+            None => refresh_stored(store, stored, client_secret, ca_pem),
+        }
+    })
 }
 
 /// Refreshes `profile`'s token set now, whatever time its access token has left: after a
@@ -91,7 +100,57 @@ pub fn refresh(
     client_secret: Option<ClientSecret>,
     ca_pem: Option<&str>,
 ) -> Result<FreshToken> {
-    refresh_stored(store, load(store, profile)?, client_secret, ca_pem)
+    let seen = load(store, profile)?;
+    with_refresh_lock(store, profile, || {
+        let stored = load(store, profile)?;
+        if refresh_token_of(&stored) != refresh_token_of(&seen) {
+            // Another process refreshed while this one waited for the lock.
+            return Ok(FreshToken {
+                stored,
+                refreshed: false,
+            });
+        }
+        refresh_stored(store, stored, client_secret, ca_pem)
+    })
+}
+
+/// The refresh token's bytes, for comparing two stored sets.
+fn refresh_token_of(stored: &StoredOAuth2) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    stored
+        .tokens
+        .refresh_token()
+        .map(|r| zeroize::Zeroizing::new(r.expose_secret().as_bytes().to_vec()))
+}
+
+/// Runs `refresh` holding the profile's refresh lock: an advisory lock on
+/// `.<profile>.refresh.lock` in the store's folder, so that two processes never refresh one
+/// grant at once (SPEC S8.5). The operating system releases it if the process dies.
+fn with_refresh_lock<T>(
+    store: &CredentialStore,
+    profile: &str,
+    refresh: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let path = store.dir().join(format!(".{profile}.refresh.lock"));
+    let io = |action: &'static str| {
+        let path = path.clone();
+        move |source| {
+            Error::Store(crate::store::StoreError::Io {
+                action,
+                path,
+                source,
+            })
+        }
+    };
+    crate::store::ensure_dir(store.dir())?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io("open the refresh lock"))?;
+    let mut lock = fd_lock::RwLock::new(file);
+    let _held = lock.write().map_err(io("take the refresh lock"))?;
+    refresh()
 }
 
 fn refresh_stored(
@@ -174,17 +233,11 @@ fn rotated_elsewhere(
     profile: &str,
     before: &StoredOAuth2,
 ) -> Result<Option<StoredOAuth2>> {
-    let refresh = |s: &StoredOAuth2| {
-        s.tokens
-            .refresh_token()
-            .map(|r| r.expose_secret().as_bytes().to_vec())
-            .map(zeroize::Zeroizing::new)
-    };
     let current = load(store, profile)?;
     let fresh = !current
         .tokens
         .expires_within(api::unix_now(), REFRESH_MARGIN_SECS);
-    Ok((fresh && refresh(&current) != refresh(before)).then_some(current))
+    Ok((fresh && refresh_token_of(&current) != refresh_token_of(before)).then_some(current))
 }
 
 /// Checks a stored OAuth 2.0 profile with `GET /1/members/me` as Bearer (SPEC S8.7), with the

@@ -11,7 +11,7 @@ use super::StoreError;
 
 /// Creates `dir` (and its missing parents) with mode 0700 on Unix. An existing folder is left
 /// as it is.
-pub(super) fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
