@@ -8,7 +8,8 @@
 //!
 //! In scope: authorize URLs (SPEC S1), token capture (S1.3, S1.4), credential placement (S3),
 //! response classification (S4), the token resource (S5), OAuth 1.0a (S6), OAuth 2.0 with PKCE
-//! (S8, [`oauth2`]), retry and rate-limit policy (S4.3), the login receiver of a loopback
+//! (S8, [`oauth2`]), retry and rate-limit policy (S4.3) and the rules of a fleet-wide budget
+//! ([`fleet`]), the login receiver of a loopback
 //! listener (S10), and redaction for logs.
 //! Out of scope: sending anything.
 //!
@@ -39,6 +40,7 @@ mod config;
 mod credentials;
 mod encode;
 mod error;
+pub mod fleet;
 pub mod login;
 pub mod oauth1;
 pub mod oauth2;
