@@ -1,7 +1,8 @@
 //! A rate-limit budget shared by a fleet of workers (SPEC S4.3: 300 requests per 10 s per API
 //! key, 100 per token, `/1/members/` routes 100 per 900 s), sans-IO: where its state lives in
-//! Redis ([`KeyLayout`]), and the rules every reservation follows ([`Model`]), which the Redis
-//! script implements and the tests hold it to.
+//! Redis ([`KeyLayout`]), the rules every reservation follows ([`Model`]), and the Redis script
+//! that implements them ([`RESERVE_SCRIPT`], called with a [`Reservation`], answered as
+//! [`parse_reply`] reads).
 //!
 //! The rules:
 //! - A **sliding-window log** per budget. A reservation at `t` occupies its budget until
@@ -21,9 +22,11 @@
 
 mod keys;
 mod model;
+mod script;
 
 pub use keys::KeyLayout;
 pub use model::{Budget, Model, Reply, BREAKER_429S};
+pub use script::{parse_reply, Reservation, RESERVE_SCRIPT};
 
 #[cfg(test)]
 mod tests;
