@@ -26,7 +26,10 @@ mod script;
 
 pub use keys::KeyLayout;
 pub use model::{Budget, Model, Reply, BREAKER_429S};
-pub use script::{parse_reply, Reservation, RESERVE_SCRIPT};
+pub use script::{
+    parse_reply, rejected_call, tighten_call, Reservation, REJECTED_SCRIPT, RESERVE_SCRIPT,
+    TIGHTEN_SCRIPT,
+};
 
 #[cfg(test)]
 mod tests;
