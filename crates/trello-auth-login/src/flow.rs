@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::listener;
 use crate::mode::LoginMode;
 use crate::report::{Event, LoginResult, Previous};
+use crate::settings::{login_settings, Settings};
 use crate::store::{CredentialStore, ProfileKind, ProfileRecord, StoreChoice, StoreKind};
 
 /// How long a login waits for the user unless told otherwise.
@@ -46,22 +47,13 @@ pub(crate) type CancelHook = Arc<dyn Fn() -> bool + Send + Sync>;
 /// ```
 pub struct Login {
     key: ApiKey,
+    settings: Settings,
     mode: LoginMode,
     scopes: Scopes,
     expiration: Expiration,
     name: Option<String>,
-    port: u16,
-    listener: Option<std::net::TcpListener>,
-    open_browser: bool,
-    timeout: Duration,
-    store: Option<CredentialStore>,
-    profile: String,
-    endpoint: Endpoint,
     app_secret: Option<AppSecret>,
-    on_event: Option<EventHook>,
     paste: Option<PasteHook>,
-    cancel: Option<CancelHook>,
-    ctrl_c: bool,
 }
 
 impl fmt::Debug for Login {
@@ -69,40 +61,29 @@ impl fmt::Debug for Login {
         f.debug_struct("Login")
             .field("key", &self.key)
             .field("mode", &self.mode)
-            .field("port", &self.port)
-            .field("profile", &self.profile)
-            .field("endpoint", &self.endpoint)
+            .field("port", &self.settings.port)
+            .field("profile", &self.settings.profile)
+            .field("endpoint", &self.settings.endpoint)
             .finish_non_exhaustive()
     }
 }
 
 impl Login {
+    login_settings!("`https://trello.com`, SPEC S1.1");
+
     /// A login for `key` with the defaults: fragment mode, scope `read`, expiration `30days`,
-    /// port [`DEFAULT_PORT`], the browser opened, a 300 s deadline, profile `default`, the
+    /// port [`DEFAULT_PORT`](crate::DEFAULT_PORT), the browser opened, a 300 s deadline, profile `default`, the
     /// automatic store, Trello's bases.
     pub fn new(key: ApiKey) -> Self {
         Self {
             key,
+            settings: Settings::new(Origin::trello()),
             mode: LoginMode::default(),
             scopes: Scopes::default(),
             expiration: Expiration::default(),
             name: None,
-            port: DEFAULT_PORT,
-            listener: None,
-            open_browser: true,
-            timeout: DEFAULT_TIMEOUT,
-            store: None,
-            profile: "default".to_owned(),
-            endpoint: Endpoint {
-                api_base: Origin::trello_api(),
-                auth_base: Origin::trello(),
-                ca_pem: None,
-            },
             app_secret: None,
-            on_event: None,
             paste: None,
-            cancel: None,
-            ctrl_c: false,
         }
     }
 
@@ -130,72 +111,9 @@ impl Login {
         self
     }
 
-    /// The listener's port, the one whose origin is registered for the key (SPEC S7).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// A listener already bound to `127.0.0.1` (a test's, or a program that holds the port);
-    /// its port replaces [`port`](Self::port).
-    pub fn listener(mut self, listener: std::net::TcpListener) -> Self {
-        self.listener = Some(listener);
-        self
-    }
-
-    /// Whether to start the browser (default yes; never over SSH or without a display). The
-    /// URL is reported with [`Event::OpenUrl`] either way.
-    pub fn open_browser(mut self, open: bool) -> Self {
-        self.open_browser = open;
-        self
-    }
-
-    /// How long to wait for the user.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Where to store the credentials (default [`CredentialStore::new`] with
-    /// [`StoreChoice::Auto`]).
-    pub fn store(mut self, store: CredentialStore) -> Self {
-        self.store = Some(store);
-        self
-    }
-
-    /// The profile to store under (default `default`).
-    pub fn profile(mut self, profile: impl Into<String>) -> Self {
-        self.profile = profile.into();
-        self
-    }
-
-    /// The authorize origin (default `https://trello.com`, SPEC S1.1).
-    pub fn auth_base(mut self, origin: Origin) -> Self {
-        self.endpoint.auth_base = origin;
-        self
-    }
-
-    /// The API origin (default `https://api.trello.com`, SPEC S1.1).
-    pub fn api_base(mut self, origin: Origin) -> Self {
-        self.endpoint.api_base = origin;
-        self
-    }
-
-    /// An extra CA certificate (PEM) to trust, e.g. the sandbox's.
-    pub fn ca_pem(mut self, pem: impl Into<String>) -> Self {
-        self.endpoint.ca_pem = Some(pem.into());
-        self
-    }
-
     /// The app secret, for [`LoginMode::OAuth1`] (SPEC S6).
     pub fn app_secret(mut self, secret: AppSecret) -> Self {
         self.app_secret = Some(secret);
-        self
-    }
-
-    /// Called with each [`Event`], e.g. to print a progress line.
-    pub fn on_event(mut self, hook: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
-        self.on_event = Some(Arc::new(hook));
         self
     }
 
@@ -206,20 +124,6 @@ impl Login {
         read: impl FnMut() -> std::io::Result<String> + Send + 'static,
     ) -> Self {
         self.paste = Some(Box::new(read));
-        self
-    }
-
-    /// Polled every 100 ms while waiting: `true` cancels the login ([`Error::Cancelled`]).
-    /// Python's binding checks for a pending KeyboardInterrupt here.
-    pub fn cancel_when(mut self, check: impl Fn() -> bool + Send + Sync + 'static) -> Self {
-        self.cancel = Some(Arc::new(check));
-        self
-    }
-
-    /// Whether Ctrl-C cancels the login (default no: a library must not take the process's
-    /// SIGINT; the CLI turns it on).
-    pub fn cancel_on_ctrl_c(mut self, on: bool) -> Self {
-        self.ctrl_c = on;
         self
     }
 
@@ -248,7 +152,7 @@ impl Login {
             // OAuth 2.0 has a client id, not an API key: `OAuth2Login` runs it.
             return Err(Error::MissingClientId);
         }
-        let store = match self.store.take() {
+        let store = match self.settings.store.take() {
             Some(store) => store,
             None => blocking(|| Ok(CredentialStore::new(StoreChoice::Auto)?)).await?,
         };
@@ -260,9 +164,9 @@ impl Login {
         .await?;
         let token = self.capture().await?;
         self.emit(&Event::Validating);
-        let credentials =
-            Credentials::new(self.key.clone(), token).with_api_base(self.endpoint.api_base.clone());
-        let (member, info) = api::validate(&self.endpoint, &credentials).await?;
+        let credentials = Credentials::new(self.key.clone(), token)
+            .with_api_base(self.settings.endpoint.api_base.clone());
+        let (member, info) = api::validate(&self.settings.endpoint, &credentials).await?;
         let scopes: Vec<String> = self
             .scopes
             .to_string()
@@ -275,11 +179,11 @@ impl Login {
             username: member.username.clone(),
             scopes: scopes.clone(),
             expires: info.date_expires,
-            api_base: Some(self.endpoint.api_base.as_str().to_owned()),
-            auth_base: Some(self.endpoint.auth_base.as_str().to_owned()),
+            api_base: Some(self.settings.endpoint.api_base.as_str().to_owned()),
+            auth_base: Some(self.settings.endpoint.auth_base.as_str().to_owned()),
         };
         // A re-login replaces the old token only once the new one is stored, then revokes it.
-        let profile = self.profile.clone();
+        let profile = self.settings.profile.clone();
         let (old, stored) = {
             let token = credentials.token().clone();
             blocking(move || {
@@ -309,8 +213,8 @@ impl Login {
                         .as_ref()
                         .and_then(|r| r.api_base.as_deref())
                         .and_then(|b| Origin::parse(b).ok())
-                        .unwrap_or_else(|| self.endpoint.api_base.clone()),
-                    ..self.endpoint.clone()
+                        .unwrap_or_else(|| self.settings.endpoint.api_base.clone()),
+                    ..self.settings.endpoint.clone()
                 };
                 let old_credentials = Credentials::new(old.key, old.token);
                 match api::revoke(&old_endpoint, &old_credentials).await {
@@ -320,7 +224,7 @@ impl Login {
             }
         };
         Ok(LoginResult {
-            profile: self.profile,
+            profile: self.settings.profile,
             credentials,
             member,
             scopes,
@@ -336,7 +240,7 @@ impl Login {
             let mut a = AuthorizeUrl::new(self.key.clone())
                 .scopes(self.scopes)
                 .expiration(self.expiration)
-                .base(self.endpoint.auth_base.clone());
+                .base(self.settings.endpoint.auth_base.clone());
             if let Some(name) = &self.name {
                 a = a.name(name.clone());
             }
@@ -346,14 +250,14 @@ impl Login {
             let outcome = self.paste(authorize).await?;
             return token_of(outcome);
         }
-        let listener = match self.listener.take() {
+        let listener = match self.settings.listener.take() {
             Some(l) => l,
-            None => listener::bind(self.port)?,
+            None => listener::bind(self.settings.port)?,
         };
         let port = listener
             .local_addr()
             .map_err(|source| Error::Listen {
-                port: self.port,
+                port: self.settings.port,
                 source,
             })?
             .port();
@@ -365,11 +269,11 @@ impl Login {
             LoginMode::OAuth1 => {
                 let secret = self.app_secret.clone().ok_or(Error::MissingSecret)?;
                 let consumer = Consumer::new(self.key.as_str(), secret);
-                let client = self.endpoint.client(None)?;
+                let client = self.settings.endpoint.client(None)?;
                 let callback = Callback::Url(origin.callback_url(&nonce));
                 let request_token = client.oauth1_request_token(&consumer, &callback).await?;
                 let url = oauth1::authorize_url(
-                    &self.endpoint.auth_base,
+                    &self.settings.endpoint.auth_base,
                     &request_token,
                     self.name.as_deref(),
                     &self.scopes.to_string(),
@@ -411,7 +315,7 @@ impl Login {
         )?;
         self.show(receiver.url_to_open());
         let mut read = self.paste.take().unwrap_or_else(|| Box::new(read_line));
-        let on_event = self.on_event.clone();
+        let on_event = self.settings.on_event.clone();
         let stop = self.stop();
         // A thread of its own, not the runtime's blocking pool: a read from the terminal
         // cannot be interrupted, and Ctrl-C or the deadline must not wait for it.
@@ -447,16 +351,20 @@ impl Login {
 
     /// Reports the URL and opens the browser when allowed.
     fn show(&self, url: &Url) {
-        show(self.open_browser, url, |event| self.emit(event));
+        show(self.settings.open_browser, url, |event| self.emit(event));
     }
 
     /// Resolves with the error that ends the wait: the deadline, Ctrl-C or the cancel check.
     fn stop(&self) -> impl std::future::Future<Output = Error> + Send + 'static {
-        stop(self.timeout, self.cancel.clone(), self.ctrl_c)
+        stop(
+            self.settings.timeout,
+            self.settings.cancel.clone(),
+            self.settings.ctrl_c,
+        )
     }
 
     fn emit(&self, event: &Event<'_>) {
-        if let Some(hook) = &self.on_event {
+        if let Some(hook) = &self.settings.on_event {
             hook(event);
         }
     }

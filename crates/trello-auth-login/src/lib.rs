@@ -74,6 +74,7 @@ mod listener;
 mod mode;
 pub mod oauth2;
 mod report;
+mod settings;
 mod store;
 
 pub use error::{Error, Result};

@@ -5,13 +5,10 @@
 //! only then store the token set.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use time::OffsetDateTime;
-use trello_auth_core::login::{LoopbackOrigin, DEFAULT_PORT};
+use trello_auth_core::login::LoopbackOrigin;
 use trello_auth_core::oauth2::{
     AuthorizationRequest, ClientCredentials, ClientSecret, Pkce, Scope, TokenSet,
 };
@@ -21,9 +18,10 @@ use super::api;
 use super::receiver::{Callback, CallbackOutcome};
 use crate::api::Endpoint;
 use crate::error::{Error, Result};
-use crate::flow::{blocking, random, show, stop, CancelHook, EventHook, DEFAULT_TIMEOUT};
+use crate::flow::{blocking, random, show, stop};
 use crate::listener;
 use crate::report::{Event, OAuth2LoginResult, Previous};
+use crate::settings::{login_settings, Settings};
 use crate::store::{CredentialStore, OAuth2Record, ProfileKind, StoreChoice};
 
 /// The scopes asked for unless told otherwise: the member and their boards (SPEC S8.8), with
@@ -33,7 +31,7 @@ pub const DEFAULT_SCOPES: [Scope; 2] = [Scope::ReadMember, Scope::ReadBoard];
 /// An OAuth 2.0 login on this machine (SPEC S8, S10), configured with the builder methods and
 /// run with [`run`](OAuth2Login::run) or [`run_blocking`](OAuth2Login::run_blocking).
 ///
-/// Register `http://127.0.0.1:<port>/callback` (port [`DEFAULT_PORT`] unless told otherwise)
+/// Register `http://127.0.0.1:<port>/callback` (port [`DEFAULT_PORT`](crate::DEFAULT_PORT) unless told otherwise)
 /// as a callback URL of the app in the Atlassian developer console.
 ///
 /// ```no_run
@@ -48,18 +46,9 @@ pub const DEFAULT_SCOPES: [Scope; 2] = [Scope::ReadMember, Scope::ReadBoard];
 /// ```
 pub struct OAuth2Login {
     client: ClientCredentials,
+    settings: Settings,
     scopes: Vec<Scope>,
     offline: bool,
-    port: u16,
-    listener: Option<std::net::TcpListener>,
-    open_browser: bool,
-    timeout: Duration,
-    store: Option<CredentialStore>,
-    profile: String,
-    endpoint: Endpoint,
-    on_event: Option<EventHook>,
-    cancel: Option<CancelHook>,
-    ctrl_c: bool,
 }
 
 impl fmt::Debug for OAuth2Login {
@@ -67,16 +56,18 @@ impl fmt::Debug for OAuth2Login {
         f.debug_struct("OAuth2Login")
             .field("client", &self.client)
             .field("scopes", &self.scopes)
-            .field("port", &self.port)
-            .field("profile", &self.profile)
-            .field("endpoint", &self.endpoint)
+            .field("port", &self.settings.port)
+            .field("profile", &self.settings.profile)
+            .field("endpoint", &self.settings.endpoint)
             .finish_non_exhaustive()
     }
 }
 
 impl OAuth2Login {
+    login_settings!("`https://auth.atlassian.com`, SPEC S8.1");
+
     /// A login for the public client `client_id` with the defaults: [`DEFAULT_SCOPES`] with
-    /// `offline_access`, port [`DEFAULT_PORT`], the browser opened, a 300 s deadline, profile
+    /// `offline_access`, port [`DEFAULT_PORT`](crate::DEFAULT_PORT), the browser opened, a 300 s deadline, profile
     /// `default`, the automatic store, Atlassian's and Trello's bases.
     ///
     /// # Errors
@@ -84,22 +75,9 @@ impl OAuth2Login {
     pub fn new(client_id: impl Into<String>) -> Result<Self> {
         Ok(Self {
             client: ClientCredentials::public(client_id)?,
+            settings: Settings::new(Origin::atlassian_auth()),
             scopes: DEFAULT_SCOPES.to_vec(),
             offline: true,
-            port: DEFAULT_PORT,
-            listener: None,
-            open_browser: true,
-            timeout: DEFAULT_TIMEOUT,
-            store: None,
-            profile: "default".to_owned(),
-            endpoint: Endpoint {
-                api_base: Origin::trello_api(),
-                auth_base: Origin::atlassian_auth(),
-                ca_pem: None,
-            },
-            on_event: None,
-            cancel: None,
-            ctrl_c: false,
         })
     }
 
@@ -126,81 +104,6 @@ impl OAuth2Login {
         self
     }
 
-    /// The listener's port: its redirect URI `http://127.0.0.1:<port>/callback` must be
-    /// registered for the client.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// A listener already bound to `127.0.0.1`; its port replaces [`port`](Self::port).
-    pub fn listener(mut self, listener: std::net::TcpListener) -> Self {
-        self.listener = Some(listener);
-        self
-    }
-
-    /// Whether to start the browser (default yes; never over SSH or without a display). The
-    /// URL is reported with [`Event::OpenUrl`] either way.
-    pub fn open_browser(mut self, open: bool) -> Self {
-        self.open_browser = open;
-        self
-    }
-
-    /// How long to wait for the user.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Where to store the token set (default [`CredentialStore::new`] with
-    /// [`StoreChoice::Auto`]).
-    pub fn store(mut self, store: CredentialStore) -> Self {
-        self.store = Some(store);
-        self
-    }
-
-    /// The profile to store under (default `default`).
-    pub fn profile(mut self, profile: impl Into<String>) -> Self {
-        self.profile = profile.into();
-        self
-    }
-
-    /// The authorization server's origin (default `https://auth.atlassian.com`, SPEC S8.1).
-    pub fn auth_base(mut self, origin: Origin) -> Self {
-        self.endpoint.auth_base = origin;
-        self
-    }
-
-    /// The API origin (default `https://api.trello.com`, SPEC S8.1).
-    pub fn api_base(mut self, origin: Origin) -> Self {
-        self.endpoint.api_base = origin;
-        self
-    }
-
-    /// An extra CA certificate (PEM) to trust, e.g. the sandbox's.
-    pub fn ca_pem(mut self, pem: impl Into<String>) -> Self {
-        self.endpoint.ca_pem = Some(pem.into());
-        self
-    }
-
-    /// Called with each [`Event`], e.g. to print a progress line.
-    pub fn on_event(mut self, hook: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
-        self.on_event = Some(Arc::new(hook));
-        self
-    }
-
-    /// Polled every 100 ms while waiting: `true` cancels the login ([`Error::Cancelled`]).
-    pub fn cancel_when(mut self, check: impl Fn() -> bool + Send + Sync + 'static) -> Self {
-        self.cancel = Some(Arc::new(check));
-        self
-    }
-
-    /// Whether Ctrl-C cancels the login (default no; the CLI turns it on).
-    pub fn cancel_on_ctrl_c(mut self, on: bool) -> Self {
-        self.ctrl_c = on;
-        self
-    }
-
     /// Runs the login on a runtime of its own, blocking the calling thread.
     ///
     /// # Errors
@@ -221,7 +124,7 @@ impl OAuth2Login {
     /// a refused code exchange; [`Error::PortBusy`]; [`Error::Validation`] when the new access
     /// token does not work; [`Error::Store`]. Nothing is stored unless the login succeeds.
     pub async fn run(mut self) -> Result<OAuth2LoginResult> {
-        let store = match self.store.take() {
+        let store = match self.settings.store.take() {
             Some(store) => store,
             None => blocking(|| Ok(CredentialStore::new(StoreChoice::Auto)?)).await?,
         };
@@ -233,15 +136,15 @@ impl OAuth2Login {
         .await?;
         let tokens = self.capture().await?;
         self.emit(&Event::Validating);
-        let member = api::member(&self.endpoint, tokens.access_token()).await?;
+        let member = api::member(&self.settings.endpoint, tokens.access_token()).await?;
         let record = OAuth2Record {
             client_id: self.client.client_id().to_owned(),
             member_id: member.id.clone(),
             username: member.username.clone(),
-            api_base: Some(self.endpoint.api_base.as_str().to_owned()),
-            auth_base: Some(self.endpoint.auth_base.as_str().to_owned()),
+            api_base: Some(self.settings.endpoint.api_base.as_str().to_owned()),
+            auth_base: Some(self.settings.endpoint.auth_base.as_str().to_owned()),
         };
-        let profile = self.profile.clone();
+        let profile = self.settings.profile.clone();
         let (saved, old) = {
             let (tokens, secret) = (tokens.clone(), self.client.secret().cloned());
             blocking(move || {
@@ -269,7 +172,7 @@ impl OAuth2Login {
                     .unwrap_or_else(Origin::trello_api);
                 let endpoint = Endpoint {
                     api_base: base,
-                    ..self.endpoint.clone()
+                    ..self.settings.endpoint.clone()
                 };
                 let credentials = Credentials::new(old.key, old.token);
                 match crate::api::revoke(&endpoint, &credentials).await {
@@ -278,12 +181,9 @@ impl OAuth2Login {
                 }
             }
         };
-        let expires = tokens
-            .expires_at()
-            .and_then(|at| i64::try_from(at).ok())
-            .and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok());
+        let expires = super::account::expiry(&tokens);
         Ok(OAuth2LoginResult {
-            profile: self.profile,
+            profile: self.settings.profile,
             client_id: self.client.client_id().to_owned(),
             member,
             tokens,
@@ -295,14 +195,14 @@ impl OAuth2Login {
 
     /// The browser's round trip and the code exchange: the token set.
     async fn capture(&mut self) -> Result<TokenSet> {
-        let listener = match self.listener.take() {
+        let listener = match self.settings.listener.take() {
             Some(l) => l,
-            None => listener::bind(self.port)?,
+            None => listener::bind(self.settings.port)?,
         };
         let port = listener
             .local_addr()
             .map_err(|source| Error::Listen {
-                port: self.port,
+                port: self.settings.port,
                 source,
             })?
             .port();
@@ -317,19 +217,23 @@ impl OAuth2Login {
             .offline(self.offline)
             .state(&state)
             .pkce(&pkce)
-            .auth_base(self.endpoint.auth_base.clone())
+            .auth_base(self.settings.endpoint.auth_base.clone())
             .build()?;
         let receiver = Callback::new(&origin, state);
         self.emit(&Event::Listening {
             origin: origin.as_str(),
         });
-        show(self.open_browser, &url, |event| self.emit(event));
+        show(self.settings.open_browser, &url, |event| self.emit(event));
         self.emit(&Event::Waiting);
-        let stop = stop(self.timeout, self.cancel.clone(), self.ctrl_c);
+        let stop = stop(
+            self.settings.timeout,
+            self.settings.cancel.clone(),
+            self.settings.ctrl_c,
+        );
         match listener::serve(listener, receiver, stop).await? {
             CallbackOutcome::Code(code) => {
                 api::exchange(
-                    &self.endpoint,
+                    &self.settings.endpoint,
                     &self.client,
                     &code,
                     pkce.verifier(),
@@ -343,7 +247,7 @@ impl OAuth2Login {
     }
 
     fn emit(&self, event: &Event<'_>) {
-        if let Some(hook) = &self.on_event {
+        if let Some(hook) = &self.settings.on_event {
             hook(event);
         }
     }
