@@ -43,6 +43,7 @@ mod builder;
 mod call;
 mod leg;
 mod refresh;
+mod reserve;
 mod response;
 mod session;
 
@@ -50,5 +51,6 @@ pub use builder::{Accept, Assemble, ClientBuilder, Parts, TokenRejectedHook};
 pub use call::{Attempt, Call, Next};
 pub use leg::Leg;
 pub use refresh::{Flight, Refresh};
+pub use reserve::{Observe, Reserve};
 pub use response::{decode, ensure_success};
 pub use session::{Auth, Session};

@@ -128,6 +128,10 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The rate budget outside the client (a fleet's, in Redis) could not answer, and its
+    /// failure policy says not to send: nothing was sent. Check the budget's store.
+    #[error(transparent)]
+    RateBudget(#[from] crate::budget::BudgetError),
     /// No token could be read from a redirect, a message or a paste, or the user denied
     /// access (SPEC S1.3, S1.4). The variant says what to do.
     #[error(transparent)]
@@ -184,6 +188,7 @@ impl Error {
             Error::OAuth2(e) => e.code(),
             Error::TokensNotSaved { .. } => "tokens_not_saved",
             Error::Capture(e) => e.code(),
+            Error::RateBudget(_) => "rate_budget_unavailable",
         }
     }
 

@@ -24,11 +24,11 @@ mod keys;
 mod model;
 mod script;
 
-pub use keys::KeyLayout;
+pub use keys::{KeyLayout, Limits};
 pub use model::{Budget, Model, Reply, BREAKER_429S};
 pub use script::{
-    parse_reply, rejected_call, tighten_call, Reservation, REJECTED_SCRIPT, RESERVE_SCRIPT,
-    TIGHTEN_SCRIPT,
+    parse_reply, rejected_call, tighten_call, with_scripted_clock, Reservation, REJECTED_SCRIPT,
+    RESERVE_SCRIPT, TIGHTEN_SCRIPT,
 };
 
 #[cfg(test)]

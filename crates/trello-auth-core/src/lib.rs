@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 mod authorize;
+pub mod budget;
 mod capture;
 mod classify;
 pub mod client;

@@ -162,9 +162,17 @@ impl Client {
                         self.refresh(refresh).await?;
                         continue;
                     }
+                    Attempt::Reserve(reserve) => {
+                        wait = call.admit(reserve.run().await)?;
+                        continue;
+                    }
                 };
                 let outcome = self.0.transport.send(request).await;
-                match call.settle(outcome, Instant::now) {
+                let next = call.settle(outcome, Instant::now);
+                if let Some(observe) = call.observe() {
+                    observe.run().await;
+                }
+                match next {
                     Next::Done(response) => return Ok(response),
                     Next::Retry(delay) => wait = Some(delay),
                     Next::Fail(error) => return Err(error),

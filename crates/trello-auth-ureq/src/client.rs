@@ -136,7 +136,11 @@ impl Client {
                 Attempt::Wait(delay) => delay,
                 Attempt::Send(request) => {
                     let outcome = self.0.transport.send(request);
-                    match call.settle(outcome, Instant::now) {
+                    let next = call.settle(outcome, Instant::now);
+                    if let Some(observe) = call.observe() {
+                        observe.run_blocking();
+                    }
+                    match next {
                         Next::Done(response) => return Ok(response),
                         Next::Retry(delay) => delay,
                         Next::Fail(error) => return Err(error),
@@ -146,6 +150,10 @@ impl Client {
                     self.refresh(refresh)?;
                     continue;
                 }
+                Attempt::Reserve(reserve) => match call.admit(reserve.run_blocking())? {
+                    Some(delay) => delay,
+                    None => continue,
+                },
             };
             // A retry after an OAuth 2.0 refresh comes at once.
             if !delay.is_zero() {

@@ -5,9 +5,11 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::session::Pacing;
 use super::{Auth, Session};
+use crate::budget::RateBudget;
 use crate::classify::TokenRejection;
 use crate::credentials::{Credentials, Placement};
 use crate::oauth1::{Consumer, TokenCredentials};
@@ -98,7 +100,7 @@ pub struct ClientBuilder<C: Assemble> {
     api: Option<Origin>,
     auth_base: Option<Origin>,
     retry: RetryPolicy,
-    limiter: Option<RateLimiter>,
+    pacing: Pacing,
     hook: Option<TokenRejectedHook>,
     seed: Option<u64>,
     transport: Option<C::Transport>,
@@ -119,7 +121,7 @@ impl<C: Assemble> Default for ClientBuilder<C> {
             api: None,
             auth_base: None,
             retry: RetryPolicy::default(),
-            limiter: Some(RateLimiter::default()),
+            pacing: Pacing::Local(RateLimiter::default()),
             hook: None,
             seed: None,
             transport: None,
@@ -182,8 +184,19 @@ impl<C: Assemble> ClientBuilder<C> {
 
     /// The client-side rate limiter; `None` sends without pacing (429s are still retried).
     /// Default: Trello's budgets.
+    /// Replaces any [`rate_budget`](Self::rate_budget).
     pub fn rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
-        self.limiter = limiter;
+        self.pacing = limiter.map_or(Pacing::Off, Pacing::Local);
+        self
+    }
+
+    /// A rate-limit budget outside this process in place of the in-process limiter: a fleet's
+    /// budget shared by every worker of one API key (`trello_auth_redis::RedisBudget`), asked
+    /// before every attempt (SPEC S4.3). If it cannot answer, the call fails with
+    /// [`Error::RateBudget`](crate::Error::RateBudget) and nothing is sent (unless the budget's
+    /// own failure policy answers instead). Replaces the [`rate_limiter`](Self::rate_limiter).
+    pub fn rate_budget(mut self, budget: impl RateBudget + 'static) -> Self {
+        self.pacing = Pacing::Shared(Arc::new(budget));
         self
     }
 
@@ -246,7 +259,7 @@ impl<C: Assemble> ClientBuilder<C> {
             auth_base,
             auth,
             retry: self.retry,
-            limiter: self.limiter.map(Mutex::new),
+            pacing: self.pacing.into(),
             rng: AtomicU64::new(self.seed.unwrap_or_else(C::seed)),
             on_token_rejected: self.hook,
         };
@@ -264,7 +277,7 @@ impl<C: Assemble> fmt::Debug for ClientBuilder<C> {
             .field("api", &self.api)
             .field("auth_base", &self.auth_base)
             .field("retry", &self.retry)
-            .field("rate_limited", &self.limiter.is_some())
+            .field("pacing", &self.pacing)
             .field("transport", &self.transport.is_some())
             .finish_non_exhaustive()
     }

@@ -6,8 +6,11 @@ use std::time::{Duration, Instant};
 use http::HeaderMap;
 
 use super::refresh::grant_revoked;
+use super::reserve::{Observe, Reserve};
+use super::session::SessionPacing;
 use super::{Auth, Refresh, Session};
-use crate::classify::{classify, TokenRejection, Verdict};
+use crate::budget::{Demand, Report};
+use crate::classify::{classify, RateLimitKind, TokenRejection, Verdict};
 use crate::error::Error;
 use crate::oauth2::Access;
 use crate::rate_limit::{Decision, RateLimitStatus};
@@ -25,6 +28,11 @@ pub struct Call<'s> {
     /// OAuth 2.0: the token set of the last attempt, and whether a 401 made it refresh.
     pub(super) generation: u64,
     pub(super) refreshed: bool,
+    /// A shared budget's reservation for the next attempt was granted.
+    pub(super) admitted: bool,
+    /// What the last attempt needed of a shared budget, and what to tell it afterwards.
+    pub(super) demand: Option<Demand>,
+    pub(super) report: Option<Report>,
 }
 
 /// What [`Call::attempt`] says to do now.
@@ -40,6 +48,11 @@ pub enum Attempt<'s> {
     /// OAuth 2.0: walk this refresh first (the access token is about to expire, or was just
     /// refused), then ask again.
     Refresh(Refresh<'s>),
+    /// A rate budget outside the client ([`ClientBuilder::rate_budget`]): run this
+    /// reservation, hand its answer to [`Call::admit`], then ask again.
+    ///
+    /// [`ClientBuilder::rate_budget`]: super::ClientBuilder::rate_budget
+    Reserve(Reserve<'s>),
 }
 
 /// What [`Call::settle`] says to do after an attempt.
@@ -94,9 +107,26 @@ impl<'s> Call<'s> {
             },
             _ => None,
         };
-        if let Some(mut limiter) = session.limiter() {
-            if let Decision::Wait(delay) = limiter.acquire(now) {
-                return Ok(Attempt::Wait(delay));
+        match &session.pacing {
+            SessionPacing::Off => {}
+            SessionPacing::Local(_) => {
+                if let Some(mut limiter) = session.limiter() {
+                    if let Decision::Wait(delay) = limiter.acquire(now) {
+                        return Ok(Attempt::Wait(delay));
+                    }
+                }
+            }
+            SessionPacing::Shared(budget) => {
+                if !std::mem::take(&mut self.admitted) {
+                    let path = self.template.uri().path();
+                    if let Some(demand) = session.demand(path, bearer.as_ref()) {
+                        self.demand = Some(demand.clone());
+                        return Ok(Attempt::Reserve(Reserve {
+                            budget: &**budget,
+                            demand,
+                        }));
+                    }
+                }
             }
         }
         let copy = duplicate(&self.template);
@@ -105,6 +135,37 @@ impl<'s> Call<'s> {
             None => session.prepare(copy, unix_time),
         }
         .map(Attempt::Send)
+    }
+
+    /// Takes the answer of a [`Reserve`]: `Ok(None)` to ask [`attempt`](Self::attempt) again
+    /// at once (it sends), `Ok(Some(delay))` to sleep first, or the budget's failure as
+    /// [`Error::RateBudget`] (nothing was sent).
+    pub fn admit(
+        &mut self,
+        answer: Result<Decision, crate::budget::BudgetError>,
+    ) -> Result<Option<Duration>, Error> {
+        match answer? {
+            Decision::Send => {
+                self.admitted = true;
+                Ok(None)
+            }
+            Decision::Wait(delay) => Ok(Some(delay)),
+        }
+    }
+
+    /// After [`settle`](Self::settle): what Trello said of its budgets, for a shared budget
+    /// to take in (`None` when there is nothing to tell). Run it before acting on the
+    /// [`Next`].
+    pub fn observe(&mut self) -> Option<Observe<'s>> {
+        let report = self.report.take()?;
+        let SessionPacing::Shared(budget) = &self.session.pacing else {
+            return None;
+        };
+        Some(Observe {
+            budget: &**budget,
+            demand: self.demand.clone()?,
+            report,
+        })
     }
 
     /// Classifies the outcome of an attempt and decides: done, retry after a delay, or fail.
@@ -141,11 +202,15 @@ impl<'s> Call<'s> {
                 return Next::Fail(Error::Transport(error));
             }
         };
-        // The lock is taken only in the rare case that can change the limiter.
-        if session.limiter.is_some() && budget_spent(response.headers()) {
-            if let Some(mut limiter) = session.limiter() {
-                limiter.observe(&RateLimitStatus::from_headers(response.headers()), now());
+        match &session.pacing {
+            // The lock is taken only in the rare case that can change the limiter.
+            SessionPacing::Local(_) if budget_spent(response.headers()) => {
+                if let Some(mut limiter) = session.limiter() {
+                    limiter.observe(&RateLimitStatus::from_headers(response.headers()), now());
+                }
             }
+            SessionPacing::Shared(_) => self.report = report(&response),
+            _ => {}
         }
         if let (Auth::OAuth2(grant), 401) = (&session.auth, response.status().as_u16()) {
             // SPEC S8.7: after a 401, refresh once and retry once (whatever the body says); a
@@ -210,6 +275,22 @@ fn budget_spent(headers: &HeaderMap) -> bool {
         }
     }
     false
+}
+
+/// What a shared budget should hear of `response`: a 429, or a budget of Trello's with a
+/// quarter or less left (where its count may be ahead of the fleet's). Otherwise nothing,
+/// which spares the budget's store a round trip.
+fn report(response: &Response) -> Option<Report> {
+    let status = RateLimitStatus::from_headers(response.headers());
+    let refused = (response.status().as_u16() == 429).then(|| match classify(response) {
+        Verdict::RateLimited { limit, .. } => limit,
+        _ => RateLimitKind::Other,
+    });
+    let low = [status.api_key, status.api_token, status.member]
+        .iter()
+        .flatten()
+        .any(|b| u64::from(b.remaining) * 4 <= u64::from(b.max));
+    (refused.is_some() || low).then(|| Report::new(status, refused))
 }
 
 /// A copy of `request` (`http::Request` is not `Clone`: extensions are dropped).

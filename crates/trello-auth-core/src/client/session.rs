@@ -8,6 +8,7 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method, Uri};
 
 use super::{Call, ClientBuilder, Leg, TokenRejectedHook};
+use crate::budget::{hash, hash_bytes, Demand, RateBudget};
 use crate::classify::TokenRejection;
 use crate::credentials::{Credentials, Placement, PlacementError};
 use crate::error::Error;
@@ -76,6 +77,33 @@ impl Auth {
     }
 }
 
+/// How calls are paced, as the builder said ([`ClientBuilder::rate_limiter`],
+/// [`ClientBuilder::rate_budget`]).
+#[derive(Clone, Debug)]
+pub(super) enum Pacing {
+    Off,
+    Local(RateLimiter),
+    Shared(Arc<dyn RateBudget>),
+}
+
+/// [`Pacing`] in a session: the local limiter behind a lock.
+#[derive(Debug)]
+pub(super) enum SessionPacing {
+    Off,
+    Local(Mutex<RateLimiter>),
+    Shared(Arc<dyn RateBudget>),
+}
+
+impl From<Pacing> for SessionPacing {
+    fn from(pacing: Pacing) -> Self {
+        match pacing {
+            Pacing::Off => SessionPacing::Off,
+            Pacing::Local(limiter) => SessionPacing::Local(Mutex::new(limiter)),
+            Pacing::Shared(budget) => SessionPacing::Shared(budget),
+        }
+    }
+}
+
 /// What a client knows between calls: API and authorize origins, credentials, retry policy,
 /// rate limiter, jitter source and token-rejected hook, as its [`ClientBuilder`] set them. Shared by concurrent calls (`Sync`).
 pub struct Session {
@@ -83,7 +111,7 @@ pub struct Session {
     pub(super) auth_base: Origin,
     pub(super) auth: Auth,
     pub(super) retry: RetryPolicy,
-    pub(super) limiter: Option<Mutex<RateLimiter>>,
+    pub(super) pacing: SessionPacing,
     pub(super) rng: AtomicU64,
     pub(super) on_token_rejected: Option<TokenRejectedHook>,
 }
@@ -245,6 +273,9 @@ impl Session {
             retries: 0,
             generation: 0,
             refreshed: false,
+            admitted: false,
+            demand: None,
+            report: None,
         }
     }
 
@@ -267,9 +298,36 @@ impl Session {
     }
 
     pub(super) fn limiter(&self) -> Option<std::sync::MutexGuard<'_, RateLimiter>> {
-        self.limiter
-            .as_ref()
-            .map(|m| m.lock().unwrap_or_else(PoisonError::into_inner))
+        match &self.pacing {
+            SessionPacing::Local(m) => Some(m.lock().unwrap_or_else(PoisonError::into_inner)),
+            _ => None,
+        }
+    }
+
+    /// What a request to `path` needs of a [`RateBudget`]: `None` without credentials (no
+    /// budget of Trello's applies). `bearer` is the OAuth 2.0 header the attempt uses.
+    pub(super) fn demand(&self, path: &str, bearer: Option<&HeaderValue>) -> Option<Demand> {
+        match &self.auth {
+            Auth::None => None,
+            Auth::KeyToken { credentials, .. } => Some(Demand::new(
+                credentials.key().as_str(),
+                credentials.token().expose_secret(),
+                path,
+            )),
+            Auth::OAuth1 { signer, token } => Some(Demand::new(
+                signer.consumer_key(),
+                token.expose_secret(),
+                path,
+            )),
+            Auth::OAuth2(grant) => {
+                let token = bearer.map_or(&[][..], HeaderValue::as_bytes);
+                Some(Demand::hashed(
+                    hash(grant.client().client_id(), 8),
+                    hash_bytes(token, 16),
+                    path,
+                ))
+            }
+        }
     }
 
     /// A fresh OAuth nonce: 128 bits of the PRNG in hex. RFC 5849 §3.3 asks for uniqueness
@@ -331,7 +389,7 @@ impl fmt::Debug for Session {
             .field("auth_base", &self.auth_base)
             .field("auth", &self.auth)
             .field("retry", &self.retry)
-            .field("rate_limited", &self.limiter.is_some())
+            .field("pacing", &self.pacing)
             .field("on_token_rejected", &self.on_token_rejected.is_some())
             .finish_non_exhaustive()
     }

@@ -61,6 +61,9 @@ pub struct Model {
     blocked: BTreeMap<String, u64>,
     /// The key's 429s: when its breaker window started, and how many.
     breaker: BTreeMap<String, (u64, u32)>,
+    /// When the state was created, and whether a caller found an earlier state lost.
+    epoch: Option<u64>,
+    lost: bool,
 }
 
 impl Model {
@@ -74,6 +77,32 @@ impl Model {
 
     /// Reserves a slot at `now` in every one of `budgets`, or in none.
     pub fn reserve(&mut self, now: u64, budgets: &[Budget]) -> Reply {
+        self.reserve_seen(now, budgets, None).0
+    }
+
+    /// [`reserve`](Self::reserve) by a caller that last saw the epoch `seen`, and the epoch
+    /// (when this state was created). A caller that saw another epoch knows that the state
+    /// before was lost: then every budget waits until a window and the margin have passed since
+    /// this epoch, so that the requests of the lost window and of the new one never add up.
+    pub fn reserve_seen(
+        &mut self,
+        now: u64,
+        budgets: &[Budget],
+        seen: Option<u64>,
+    ) -> (Reply, u64) {
+        let epoch = *self.epoch.get_or_insert(now);
+        if seen.is_some_and(|seen| seen != epoch) {
+            self.lost = true;
+        }
+        (self.reserve_now(now, budgets), epoch)
+    }
+
+    /// What a Redis restart without persistence does: every budget, block and count is gone.
+    pub fn lose_state(&mut self) {
+        *self = Self::new(self.margin_ms);
+    }
+
+    fn reserve_now(&mut self, now: u64, budgets: &[Budget]) -> Reply {
         let mut wait = 0;
         for budget in budgets {
             wait = wait.max(self.wait_in(now, budget));
@@ -92,10 +121,11 @@ impl Model {
 
     /// How long `budget` makes a request at `now` wait (0: it has a slot).
     fn wait_in(&mut self, now: u64, budget: &Budget) -> u64 {
-        let blocked = self
-            .blocked
-            .get(&budget.name)
-            .map_or(0, |until| until.saturating_sub(now));
+        let mut until = self.blocked.get(&budget.name).copied().unwrap_or(0);
+        if let (true, Some(epoch)) = (self.lost, self.epoch) {
+            until = until.max(epoch + budget.window_ms + self.margin_ms);
+        }
+        let blocked = until.saturating_sub(now);
         let slots = self.slots.entry(budget.name.clone()).or_default();
         slots.retain(|t| *t > now);
         if budget.max == 0 {

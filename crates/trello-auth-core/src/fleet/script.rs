@@ -9,20 +9,44 @@
 
 use super::model::{Budget, Reply, BREAKER_429S};
 
-/// The reservation script. `KEYS`: per budget its slot set and its hash. `ARGV`: the margin
-/// in ms, then per budget its `max` and its window in ms. Returns `{1}` (send: a slot is held
-/// in every budget) or `{0, wait_ms}` (nothing held).
-pub const RESERVE_SCRIPT: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local margin = tonumber(ARGV[1])
-local n = #KEYS / 2
+/// The first lines of every script: `now` in milliseconds from Redis `TIME`.
+macro_rules! clock {
+    () => {
+        "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    };
+}
+
+/// The reservation script. `KEYS`: the key's epoch hash, then per budget its slot set and its
+/// hash. `ARGV`: the margin in ms, the epoch this caller last saw (`0`: none), then per budget
+/// its `max` and its window in ms. Returns `{1, epoch}` (send: a slot is held in every budget)
+/// or `{0, wait_ms, epoch}` (nothing held).
+///
+/// The epoch is when the key's state was created. A caller that saw another one knows that
+/// Redis lost the state (a restart without persistence): the slots of the window before are
+/// gone, so every budget waits until a window and the margin have passed since the new epoch.
+pub const RESERVE_SCRIPT: &str = concat!(
+    clock!(),
+    r#"local epoch_key = KEYS[1]
+local margin, seen = tonumber(ARGV[1]), tonumber(ARGV[2])
+local epoch = tonumber(redis.call('HGET', epoch_key, 'born') or '-1')
+if epoch < 0 then
+  epoch = now
+  redis.call('HSET', epoch_key, 'born', epoch)
+end
+if seen > 0 and seen ~= epoch then
+  redis.call('HSET', epoch_key, 'lost', 1)
+end
+local lost = redis.call('HGET', epoch_key, 'lost') == '1'
+local n = (#KEYS - 1) / 2
 local wait = 0
 for i = 1, n do
-  local slots, meta = KEYS[2 * i - 1], KEYS[2 * i]
-  local max, window = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  local slots, meta = KEYS[2 * i], KEYS[2 * i + 1]
+  local max, window = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
   redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
   local blocked = tonumber(redis.call('HGET', meta, 'until') or '0')
+  if lost then
+    blocked = math.max(blocked, epoch + window + margin)
+  end
   local w = math.max(0, blocked - now)
   if max == 0 then
     w = math.max(w, math.max(window, 1))
@@ -36,28 +60,28 @@ for i = 1, n do
   wait = math.max(wait, w)
 end
 if wait > 0 then
-  return {0, wait}
+  return {0, wait, epoch}
 end
 for i = 1, n do
-  local slots, meta = KEYS[2 * i - 1], KEYS[2 * i]
-  local free_at = now + tonumber(ARGV[2 * i + 1]) + margin
+  local slots, meta = KEYS[2 * i], KEYS[2 * i + 1]
+  local free_at = now + tonumber(ARGV[2 * i + 2]) + margin
   local seq = redis.call('HINCRBY', meta, 'seq', 1)
   redis.call('ZADD', slots, free_at, seq)
   redis.call('PEXPIREAT', slots, free_at)
   local keep = math.max(free_at, tonumber(redis.call('HGET', meta, 'until') or '0'))
   redis.call('PEXPIREAT', meta, keep)
 end
-return {1}
-"#;
+return {1, epoch}
+"#
+);
 
 /// Trello's `x-rate-limit-*-remaining` for one budget: the model's `tighten`. `KEYS`: the
 /// budget's slot set and hash. `ARGV`: the margin in ms, the budget's `max`, its window in ms,
 /// and the remaining count Trello reported. Holds the difference when Trello has fewer left
 /// than the fleet thinks; never frees a slot. Returns how many slots it held.
-pub const TIGHTEN_SCRIPT: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local slots, meta = KEYS[1], KEYS[2]
+pub const TIGHTEN_SCRIPT: &str = concat!(
+    clock!(),
+    r#"local slots, meta = KEYS[1], KEYS[2]
 local margin, max, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local remaining = tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
@@ -73,17 +97,17 @@ redis.call('PEXPIREAT', slots, free_at)
 local keep = math.max(free_at, tonumber(redis.call('HGET', meta, 'until') or '0'))
 redis.call('PEXPIREAT', meta, keep)
 return hold
-"#;
+"#
+);
 
 /// A 429 from Trello: the model's `record_429`. `KEYS`: the refused budget's hash, the key
 /// budget's hash, the key's breaker. `ARGV`: the margin in ms, the refused budget's window in
 /// ms, the key's window in ms, and the breaker's threshold. Blocks the budget for the fleet
 /// until its window ends, and the key too once the breaker trips. Returns the 429s counted in
 /// the key's current window.
-pub const REJECTED_SCRIPT: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local meta, key_meta, breaker = KEYS[1], KEYS[2], KEYS[3]
+pub const REJECTED_SCRIPT: &str = concat!(
+    clock!(),
+    r#"local meta, key_meta, breaker = KEYS[1], KEYS[2], KEYS[3]
 local margin, window, key_window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local threshold = tonumber(ARGV[4])
 local function block(hash, until_)
@@ -109,7 +133,23 @@ if count >= threshold then
   block(key_meta, now + key_window + margin)
 end
 return count
-"#;
+"#
+);
+
+/// `script` with Redis `TIME` replaced by the number stored at the key `clock_key`: for
+/// testing the scripts against the [`Model`](super::Model) on a scripted clock (`SET` the key
+/// before each call). Never for production use: the fleet's clock must be Redis's.
+///
+/// ```
+/// use trello_auth_core::fleet::{with_scripted_clock, RESERVE_SCRIPT};
+/// let script = with_scripted_clock(RESERVE_SCRIPT, "test:now");
+/// assert!(script.starts_with("local now = tonumber(redis.call('GET', 'test:now'))"));
+/// assert!(!script.contains("TIME"));
+/// ```
+pub fn with_scripted_clock(script: &str, clock_key: &str) -> String {
+    let body = script.strip_prefix(clock!()).unwrap_or(script);
+    format!("local now = tonumber(redis.call('GET', '{clock_key}'))\n{body}")
+}
 
 /// The `KEYS` and `ARGV` of one [`TIGHTEN_SCRIPT`] call.
 ///
@@ -169,9 +209,9 @@ fn meta(budget: &Budget) -> String {
 /// ```
 /// use trello_auth_core::fleet::{Budget, Reservation};
 ///
-/// let call = Reservation::new(&[Budget::new("t:{k}:key", 300, 10_000)], 250);
-/// assert_eq!(call.keys(), ["t:{k}:key", "t:{k}:key:meta"]);
-/// assert_eq!(call.args(), ["250", "300", "10000"]);
+/// let call = Reservation::new("t:{k}:epoch", &[Budget::new("t:{k}:key", 300, 10_000)], 250, None);
+/// assert_eq!(call.keys(), ["t:{k}:epoch", "t:{k}:key", "t:{k}:key:meta"]);
+/// assert_eq!(call.args(), ["250", "0", "300", "10000"]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reservation {
@@ -181,11 +221,15 @@ pub struct Reservation {
 
 impl Reservation {
     /// A reservation in every one of `budgets`, for requests that reach Trello at most
-    /// `margin_ms` after it.
-    pub fn new(budgets: &[Budget], margin_ms: u64) -> Self {
-        let mut keys = Vec::with_capacity(budgets.len() * 2);
-        let mut args = Vec::with_capacity(budgets.len() * 2 + 1);
+    /// `margin_ms` after it, by a caller that last saw the epoch `seen` (from an earlier
+    /// [`parse_reply`]) in the key's epoch hash `epoch_key`
+    /// ([`KeyLayout::epoch`](super::KeyLayout::epoch)).
+    pub fn new(epoch_key: &str, budgets: &[Budget], margin_ms: u64, seen: Option<u64>) -> Self {
+        let mut keys = Vec::with_capacity(budgets.len() * 2 + 1);
+        let mut args = Vec::with_capacity(budgets.len() * 2 + 2);
+        keys.push(epoch_key.to_owned());
         args.push(margin_ms.to_string());
+        args.push(seen.unwrap_or(0).to_string());
         for budget in budgets {
             keys.push(budget.name.clone());
             keys.push(meta(budget));
@@ -206,20 +250,23 @@ impl Reservation {
     }
 }
 
-/// The script's reply, as the integers Redis returns: `[1]` is [`Reply::Send`], `[0, ms]`
-/// [`Reply::Wait`]; anything else is `None` (not this script's reply: a wrong script loaded
+/// The reservation script's reply, as the integers Redis returns: `[1, epoch]` is
+/// [`Reply::Send`], `[0, ms, epoch]` [`Reply::Wait`], with the key's epoch to pass to the next
+/// [`Reservation`]; anything else is `None` (not this script's reply: a wrong script loaded
 /// under its name).
 ///
 /// ```
 /// use trello_auth_core::fleet::{parse_reply, Reply};
-/// assert_eq!(parse_reply(&[1]), Some(Reply::Send));
-/// assert_eq!(parse_reply(&[0, 950]), Some(Reply::Wait(950)));
-/// assert_eq!(parse_reply(&[0, -5]), None);
+/// assert_eq!(parse_reply(&[1, 1_700]), Some((Reply::Send, 1_700)));
+/// assert_eq!(parse_reply(&[0, 950, 1_700]), Some((Reply::Wait(950), 1_700)));
+/// assert_eq!(parse_reply(&[0, -5, 1_700]), None);
+/// assert_eq!(parse_reply(&[1]), None);
 /// ```
-pub fn parse_reply(reply: &[i64]) -> Option<Reply> {
-    match *reply {
-        [1] => Some(Reply::Send),
-        [0, ms] if ms > 0 => u64::try_from(ms).ok().map(Reply::Wait),
-        _ => None,
-    }
+pub fn parse_reply(reply: &[i64]) -> Option<(Reply, u64)> {
+    let (reply, epoch) = match *reply {
+        [1, epoch] => (Reply::Send, epoch),
+        [0, ms, epoch] if ms > 0 => (Reply::Wait(u64::try_from(ms).ok()?), epoch),
+        _ => return None,
+    };
+    Some((reply, u64::try_from(epoch).ok().filter(|e| *e > 0)?))
 }

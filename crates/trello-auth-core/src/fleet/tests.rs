@@ -146,3 +146,31 @@ fn a_429_blocks_its_budget_until_the_window_ends_and_the_breaker_blocks_the_key(
     let c = Budget::new("token-c", 3, 1_000);
     assert_eq!(model.reserve(400, &[key.clone(), c]), Reply::Wait(950));
 }
+
+#[test]
+fn a_lost_state_waits_out_the_window_before_it_for_callers_that_knew_it() {
+    let key = Budget::new("key", 2, 1_000);
+    let mut model = Model::new(MARGIN);
+    let (reply, first) = model.reserve_seen(0, std::slice::from_ref(&key), None);
+    assert_eq!((reply, first), (Reply::Send, 0));
+    model.lose_state(); // Redis restarted empty at 10
+                        // A new caller that never saw the old state creates it and is served...
+    let (reply, epoch) = model.reserve_seen(10, std::slice::from_ref(&key), None);
+    assert_eq!((reply, epoch), (Reply::Send, 10));
+    // ...but the first caller that knew the old epoch tells the fleet the state was lost: the
+    // key waits until a window and the margin have passed since the new epoch.
+    let (reply, _) = model.reserve_seen(20, std::slice::from_ref(&key), Some(first));
+    assert_eq!(reply, Reply::Wait(10 + 1_000 + MARGIN - 20));
+    assert_eq!(
+        model.reserve(500, std::slice::from_ref(&key)),
+        Reply::Wait(560)
+    );
+    assert_eq!(
+        model.reserve(1_060, std::slice::from_ref(&key)),
+        Reply::Send
+    );
+    // An unchanged epoch is no loss.
+    let mut calm = Model::new(MARGIN);
+    let (_, epoch) = calm.reserve_seen(0, std::slice::from_ref(&key), None);
+    assert_eq!(calm.reserve_seen(5, &[key], Some(epoch)).0, Reply::Send);
+}

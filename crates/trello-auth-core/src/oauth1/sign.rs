@@ -84,6 +84,11 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// The consumer key, percent-encoded (an identity for rate budgets).
+    pub(crate) fn consumer_key(&self) -> &str {
+        &self.consumer_key
+    }
+
     /// A signer for `consumer`, with `token` for API calls or none for the request-token step.
     pub fn new(consumer: &Consumer, token: Option<&TokenCredentials>) -> Self {
         Self::from_parts(

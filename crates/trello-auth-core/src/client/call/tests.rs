@@ -47,6 +47,7 @@ fn send(call: &mut Call<'_>) -> Request {
         Attempt::Send(request) => request,
         Attempt::Wait(d) => panic!("unexpected wait {d:?}"),
         Attempt::Refresh(r) => panic!("unexpected refresh {r:?}"),
+        Attempt::Reserve(r) => panic!("unexpected reservation {r:?}"),
     }
 }
 
