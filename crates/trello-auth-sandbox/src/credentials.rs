@@ -77,12 +77,18 @@ pub(crate) fn guarded(
     {
         return response::unauthorized(bodies::UNAUTHORIZED_PERMISSION);
     }
+    let now_ms = state.clock.now_ms();
     let verdict = state.rate.check(
         &p.rate_key,
         &p.token,
-        state.clock.now_ms(),
+        now_ms,
         req.path().starts_with("/1/members/"),
     );
+    meta.counted = Some(crate::model::Counted {
+        key: short_hash(&p.rate_key),
+        token: short_hash(&p.token),
+        at_ms: now_ms,
+    });
     let mut resp = match verdict.exceeded {
         Some(Limit::Key) => response::json(
             StatusCode::TOO_MANY_REQUESTS,
@@ -351,4 +357,14 @@ pub(crate) fn verify_signed(
         return Err(response::unauthorized("invalid nonce"));
     }
     Ok((app, token.map(str::to_owned)))
+}
+
+/// The first 8 bytes of SHA-256 of `value`, in hex: how the request log names a key or a
+/// token.
+fn short_hash(value: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(value.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

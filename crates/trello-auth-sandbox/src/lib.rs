@@ -296,8 +296,8 @@ mod tls;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use model::{
-    App, Expiration, Fault, Listener, Member, OAuth2Client, OAuth2Info, Placement, RateLimits,
-    RecordedRequest, RouteMatch, Scopes, TokenSpec, OAUTH2_SCOPES,
+    App, Counted, Expiration, Fault, Listener, Member, OAuth2Client, OAuth2Info, Placement,
+    RateLimits, RecordedRequest, RouteMatch, Scopes, TokenSpec, OAUTH2_SCOPES,
 };
 pub use sandbox::{Admin, Sandbox, SandboxBuilder, DEFAULT_BODY_LIMIT};
 pub use state::Fixtures;

@@ -433,4 +433,20 @@ pub struct RecordedRequest {
     pub body: Option<String>,
     /// The status the sandbox answered.
     pub status: u16,
+    /// For a request counted against the rate limits (SPEC S4.3): by which key and token,
+    /// and when. `None` for requests that failed authentication or are not counted.
+    pub counted: Option<Counted>,
+}
+
+/// A request counted against the rate limits, as [`RecordedRequest::counted`] gives it: the
+/// key and the token as the first 8 bytes of their SHA-256 in hex (never in clear), and the
+/// sandbox clock's milliseconds when it was counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Counted {
+    /// The rate-limited key's hash (the API key, or the OAuth 2.0 app's).
+    pub key: String,
+    /// The token's hash.
+    pub token: String,
+    /// When it was counted, sandbox clock, in ms.
+    pub at_ms: i64,
 }

@@ -160,12 +160,14 @@ impl Params {
 #[derive(Debug)]
 pub(crate) struct Meta {
     pub(crate) placement: Placement,
+    pub(crate) counted: Option<crate::model::Counted>,
 }
 
 impl Default for Meta {
     fn default() -> Self {
         Self {
             placement: Placement::None,
+            counted: None,
         }
     }
 }

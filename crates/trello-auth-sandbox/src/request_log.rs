@@ -63,6 +63,7 @@ pub(crate) fn record(
         authorization: req.authorization().map(redact_authorization),
         body: (!req.body.is_empty()).then(|| redact_body(&req.body, req.is_json())),
         status: status.as_u16(),
+        counted: meta.counted.clone(),
     }
 }
 
