@@ -10,7 +10,12 @@
 //
 //   node fleet.js --api-base http://127.0.0.1:PORT --key KEY --tokens T1,T2,... \
 //     --redis redis://127.0.0.1:RPORT --processes 8 --concurrency 4 --seconds 60 \
-//     [--max 300 --window-ms 10000] [--id NAME] [--min-time 0] [--detail]
+//     [--max 300 --window-ms 10000] [--id NAME] [--min-time 0] [--phase-ms P] [--detail]
+//
+// --phase-ms P: create the shared limiter P ms into an epoch-aligned window, so that Bottleneck's
+// reservoir refreshes (every window-ms from its creation) happen about P ms into the server's
+// fixed windows. Without it the phase is whatever the clock says at start, and the number of 429s
+// depends on it (bursts that straddle a window boundary get refused).
 "use strict";
 
 const { fork } = require("child_process");
@@ -49,6 +54,7 @@ function parseArgs(argv) {
     max: int("max", 300),
     windowMs: int("window-ms", 10000),
     minTime: int("min-time", 0),
+    phaseMs: out["phase-ms"] == null ? null : int("phase-ms", 0),
     id: out.id || `trello-fleet-bench-${process.pid}-${Date.now()}`,
     detail: !!out.detail,
   };
@@ -193,6 +199,11 @@ async function worker(cfg, index) {
 async function parent(cfg) {
   // Clear and initialise the shared state ONCE, before any worker connects: the first limiter
   // to connect stores its settings (and the reservoir) in Redis; later ones reuse them.
+  if (cfg.phaseMs != null) {
+    const now = Date.now();
+    const target = Math.floor(now / cfg.windowMs) * cfg.windowMs + (cfg.phaseMs % cfg.windowMs);
+    await new Promise((r) => setTimeout(r, (target > now ? target : target + cfg.windowMs) - now));
+  }
   const init = new Bottleneck(limiterOptions(cfg, true));
   init.on("error", (e) => console.error(`bottleneck (init): ${e}`));
   await init.ready();

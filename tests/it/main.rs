@@ -4,6 +4,7 @@
 
 mod browser;
 mod canary;
+mod fleet;
 mod login;
 mod props;
 mod tidy;

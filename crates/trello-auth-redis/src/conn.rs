@@ -67,9 +67,20 @@ impl Redis {
                     ConnectionManager::new_with_config(self.client.clone(), config).await
                 })
                 .await?;
-            eval.invocation()
+            match eval
+                .invocation()
                 .invoke_async(&mut connection.clone())
                 .await
+            {
+                // The connection broke since the last call (Redis restarted): the manager
+                // reconnects, and the call is tried once more.
+                Err(error) if stale(&error) => {
+                    eval.invocation()
+                        .invoke_async(&mut connection.clone())
+                        .await
+                }
+                answer => answer,
+            }
         };
         match tokio::time::timeout(self.timeout, work).await {
             Ok(answer) => answer.map_err(reason),
@@ -80,13 +91,16 @@ impl Redis {
     /// [`eval`](Self::eval) on a pooled blocking connection.
     pub(crate) fn eval_blocking<T: FromRedisValue>(&self, eval: &Eval<'_>) -> Result<T, String> {
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut connection = match idle {
-            Some(connection) => connection,
-            None => self.connect().map_err(reason)?,
+        let answer = match idle {
+            Some(mut connection) => match eval.invocation().invoke(&mut connection) {
+                // An idle connection that broke since (Redis restarted): once more, afresh.
+                Err(error) if stale(&error) => self.eval_fresh(eval),
+                answer => answer.map(|value| (value, connection)),
+            },
+            None => self.eval_fresh(eval),
         };
-        let answer = eval.invocation().invoke(&mut connection);
         match answer {
-            Ok(value) => {
+            Ok((value, connection)) => {
                 let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
                 if idle.len() < POOL {
                     idle.push(connection);
@@ -96,6 +110,15 @@ impl Redis {
             Err(error) if error.is_timeout() => Err(self.late()),
             Err(error) => Err(reason(error)),
         }
+    }
+
+    fn eval_fresh<T: FromRedisValue>(
+        &self,
+        eval: &Eval<'_>,
+    ) -> redis::RedisResult<(T, redis::Connection)> {
+        let mut connection = self.connect()?;
+        let value = eval.invocation().invoke(&mut connection)?;
+        Ok((value, connection))
     }
 
     fn connect(&self) -> redis::RedisResult<redis::Connection> {
@@ -111,6 +134,11 @@ impl Redis {
             self.timeout.as_millis()
         )
     }
+}
+
+/// Whether `error` says the connection was already broken (not slow, not refused).
+fn stale(error: &redis::RedisError) -> bool {
+    !error.is_timeout() && (error.is_connection_dropped() || error.is_io_error())
 }
 
 /// What a Redis error says, without the URL (it may carry a password; Redis errors do not
