@@ -1,4 +1,5 @@
-//! The system programs the tests run (Chromium and chromedriver for the browser tests), found on
+//! The system programs the tests run (Chromium and chromedriver for the browser tests,
+//! redis-server for the fleet tests), found on
 //! the machine or installed from Debian's packages: `cargo xtask test` calls [`ensure`] first, so
 //! a fresh machine (CI's) gets them and a missing one fails before the long steps, not halfway.
 
@@ -8,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use xshell::{cmd, Shell};
 
 /// A program a test suite runs and the Debian package that installs it.
+#[derive(Clone, Copy)]
 pub struct Requirement {
     /// The executable's name, looked for in `/usr/bin` and on `PATH`.
     pub binary: &'static str,
@@ -30,6 +32,14 @@ pub const BROWSER_TESTS: &[Requirement] = &[
         env: Some("CHROMEDRIVER"),
     },
 ];
+
+/// What the fleet tests (`tests/it/fleet`, the Python fleet test) need: each starts its own
+/// server on a Unix socket.
+pub const FLEET_TESTS: &[Requirement] = &[Requirement {
+    binary: "redis-server",
+    package: "redis-server",
+    env: Some("REDIS_SERVER"),
+}];
 
 /// Makes sure every program of `needs` is there. As root, the missing ones are installed with
 /// one `apt-get update` and one `apt-get install`; otherwise this fails with the command to

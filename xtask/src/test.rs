@@ -7,8 +7,9 @@ use crate::step;
 
 pub fn run(sh: &Shell) -> Result<()> {
     // First, so that a machine without them fails (or installs them) before the long steps.
-    step("system programs the tests run (chromium, chromedriver)");
-    crate::system::ensure(sh, crate::system::BROWSER_TESTS)?;
+    step("system programs the tests run (chromium, chromedriver, redis-server)");
+    let needs = [crate::system::BROWSER_TESTS, crate::system::FLEET_TESTS].concat();
+    crate::system::ensure(sh, &needs)?;
 
     step("cargo fmt --check");
     cmd!(sh, "cargo fmt --all -- --check").run()?;

@@ -6,18 +6,18 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use trello_auth_core::client::ensure_success;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
-use trello_auth_core::Limit;
 use trello_auth_core::{
-    token, ApiKey, AppSecret, Credentials, Origin, Placement, RateLimiter, Request, RetryPolicy,
-    Token, TokenSecret,
+    token, ApiKey, AppSecret, Credentials, Origin, Placement, Request, RetryPolicy, Token,
+    TokenSecret,
 };
 use trello_auth_ureq::UreqTransport;
 
 use crate::convert::{deprecated, renamed, type_error, Arg, Int, Rename};
 use crate::errors;
+use crate::fleet::RateLimitArg;
 
 /// `base_url=`, the API origin's name before `api_base=` (`authorize_url`'s `base_url=` was the
 /// authorize origin: one name had two meanings).
@@ -101,17 +101,7 @@ impl Client {
                     .with_max_retries(retries)
                     .with_base(backoff),
             );
-        match rate_limit {
-            RateLimitArg::On => {}
-            RateLimitArg::Off => builder = builder.rate_limiter(None),
-            RateLimitArg::Budgets(key_max, token_max, window) => {
-                let key_max = key_max.range(py, "rate_limit", 1, u32::MAX.into())? as u32;
-                let token_max = token_max.range(py, "rate_limit", 1, u32::MAX.into())? as u32;
-                let window = seconds(py, "rate_limit", window)?;
-                let (key, token) = (Limit::new(key_max, window), Limit::new(token_max, window));
-                builder = builder.rate_limiter(Some(RateLimiter::new(key, token)));
-            }
-        }
+        builder = rate_limit.apply(py, builder)?;
         let oauth1 = app_secret.is_some();
         builder = match app_secret {
             Some(secret) => {
@@ -336,40 +326,6 @@ pub(crate) fn seconds(py: Python<'_>, argument: &str, value: f64) -> PyResult<Du
             argument,
             "expected seconds, above 0 and at most 86400",
         ))
-    }
-}
-
-/// The `rate_limit` argument: `True` (Trello's budgets), `False` (no client-side limiter), or
-/// `(key_max, token_max, seconds)`: at most that many requests per key and per token in any
-/// window of that many seconds.
-#[derive(Clone, Copy, Debug)]
-enum RateLimitArg {
-    On,
-    Off,
-    Budgets(Int, Int, f64),
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for RateLimitArg {
-    type Error = PyErr;
-
-    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if let Ok(on) = obj.cast::<PyBool>() {
-            return Ok(if on.is_true() {
-                RateLimitArg::On
-            } else {
-                RateLimitArg::Off
-            });
-        }
-        match obj.extract::<(Int, Int, f64)>() {
-            Ok((key_max, token_max, window)) => {
-                Ok(RateLimitArg::Budgets(key_max, token_max, window))
-            }
-            Err(_) => Err(type_error(
-                "rate_limit",
-                "True, False or (key_max, token_max, seconds)",
-                &obj,
-            )),
-        }
     }
 }
 

@@ -50,6 +50,7 @@ mod class {
         OAuthError,
         OAuth2Error,
         TransportError,
+        RateBudgetUnavailable,
         LoginError,
         LoginTimeout,
         LoginClosed,
@@ -256,6 +257,7 @@ fn client_with(py: Python<'_>, e: &CoreError, text: &str) -> PyErr {
         CoreError::OAuth2(o) => oauth2(py, o),
         CoreError::TokensNotSaved { source } => tokens_not_saved(py, source.as_ref()),
         CoreError::Capture(c) => capture(py, c),
+        CoreError::RateBudget(_) => raise::<class::RateBudgetUnavailable>(py, e.code(), text, &[]),
         // A variant added to the core later: still a trello_auth error with its code.
         _ => raise::<class::TrelloAuthError>(py, e.code(), text, &[]),
     }

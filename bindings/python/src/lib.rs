@@ -15,6 +15,7 @@ mod auth;
 mod client;
 mod convert;
 mod errors;
+mod fleet;
 mod login;
 mod oauth1;
 mod oauth2;
@@ -50,6 +51,7 @@ fn _trello_auth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<oauth2::Pkce>()?;
     m.add_class::<oauth2::TokenSet>()?;
     m.add_class::<oauth2_client::OAuth2Client>()?;
+    m.add_class::<fleet::RedisBudget>()?;
     m.add_function(wrap_pyfunction!(login::login, m)?)?;
     m.add_function(wrap_pyfunction!(login::load_credentials, m)?)?;
     m.add_function(wrap_pyfunction!(login::logout, m)?)?;

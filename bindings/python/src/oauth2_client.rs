@@ -16,6 +16,7 @@ use trello_auth_core::{token, Origin, RetryPolicy};
 use crate::client::{build_transport, call, json_body, seconds, send};
 use crate::convert::{renamed, Arg, Int, Rename};
 use crate::errors;
+use crate::fleet::RateLimitArg;
 use crate::oauth2::{client_credentials, TokenSet};
 
 /// `base_url=`, the API origin's name in the first contract (as `ta.Client`'s deprecated alias).
@@ -72,12 +73,12 @@ impl OAuth2Client {
     #[pyo3(
         text_signature = "(client_id, tokens, *, client_secret=None, on_tokens, \
         api_base='https://api.trello.com', auth_base='https://auth.atlassian.com', \
-        ca_file=None, timeout=30.0, max_retries=3, backoff=0.5, base_url=...)"
+        ca_file=None, timeout=30.0, max_retries=3, backoff=0.5, rate_limit=True, base_url=...)"
     )]
     #[pyo3(signature = (
         client_id, tokens, *, client_secret = None, on_tokens, api_base = Arg::Absent,
         auth_base = None, ca_file = None, timeout = Some(30.0), max_retries = Int::new(3),
-        backoff = 0.5, base_url = Arg::Absent,
+        backoff = 0.5, rate_limit = RateLimitArg::On, base_url = Arg::Absent,
     ))]
     fn new(
         py: Python<'_>,
@@ -91,6 +92,7 @@ impl OAuth2Client {
         timeout: Option<f64>,
         max_retries: Int,
         backoff: f64,
+        rate_limit: RateLimitArg,
         base_url: Arg<Option<String>>,
     ) -> PyResult<Self> {
         let api = match renamed(py, BASE_URL, api_base, base_url)? {
@@ -128,7 +130,7 @@ impl OAuth2Client {
                 .map_err(|e| Box::new(HookFailed(e)) as Box<dyn std::error::Error + Send + Sync>)
             });
         }
-        let inner = trello_auth_ureq::Client::builder()
+        let builder = trello_auth_ureq::Client::builder()
             .oauth2(grant)
             .api_base(api.clone())
             .auth_base(auth)
@@ -137,8 +139,8 @@ impl OAuth2Client {
                 RetryPolicy::default()
                     .with_max_retries(retries)
                     .with_base(backoff),
-            )
-            .build();
+            );
+        let inner = rate_limit.apply(py, builder)?.build();
         Ok(Self {
             inner,
             api,

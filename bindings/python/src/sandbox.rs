@@ -390,6 +390,17 @@ fn recorded<'py>(py: Python<'py>, requests: Vec<RecordedRequest>) -> PyResult<Bo
         d.set_item("authorization", r.authorization)?;
         d.set_item("body", r.body)?;
         d.set_item("status", r.status)?;
+        let counted = match r.counted {
+            Some(c) => {
+                let counted = PyDict::new(py);
+                counted.set_item("key", c.key)?;
+                counted.set_item("token", c.token)?;
+                counted.set_item("at_ms", c.at_ms)?;
+                Some(counted)
+            }
+            None => None,
+        };
+        d.set_item("counted", counted)?;
         out.append(d)?;
     }
     Ok(out)

@@ -3,7 +3,7 @@
 import datetime
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Optional, Union, final
+from typing import Any, Literal, Optional, Union, final
 
 from ._types import LoginMember, Member, RecordedRequest, SandboxFixtures, SandboxMember, TokenInfo
 
@@ -16,6 +16,7 @@ __all__ = [
     "LoginResult",
     "OAuth2Client",
     "Pkce",
+    "RedisBudget",
     "Signature",
     "TokenSet",
     "Verdict",
@@ -116,7 +117,7 @@ class Client:
         max_retries: int = 3,
         ca_file: Optional[Union[str, os.PathLike[str]]] = None,
         backoff: float = 0.5,
-        rate_limit: Union[bool, tuple[int, int, float]] = True,
+        rate_limit: Union[bool, tuple[int, int, float], RedisBudget] = True,
         app_secret: Optional[str] = None,
         token_secret: Optional[str] = None,
         # Deprecated alias of api_base (a DeprecationWarning); removed in the next release.
@@ -281,6 +282,23 @@ class TokenSet:
     __hash__: None  # type: ignore[assignment]
 
 @final
+class RedisBudget:
+    def __new__(
+        cls,
+        url: str,
+        *,
+        key_max: int = 300,
+        token_max: int = 100,
+        window: float = 10.0,
+        on_redis_down: Literal["fail_closed", "local_share", "fail_open"] = "fail_closed",
+        fleet_size: Optional[int] = None,
+        margin: float = 0.25,
+        timeout: float = 0.1,
+    ) -> RedisBudget: ...
+    @property
+    def on_redis_down(self) -> str: ...
+
+@final
 class OAuth2Client:
     def __new__(
         cls,
@@ -295,6 +313,7 @@ class OAuth2Client:
         timeout: Optional[float] = 30.0,
         max_retries: int = 3,
         backoff: float = 0.5,
+        rate_limit: Union[bool, tuple[int, int, float], RedisBudget] = True,
         # Deprecated alias of api_base (a DeprecationWarning); removed in the next release.
         base_url: Optional[str] = ...,
     ) -> OAuth2Client: ...

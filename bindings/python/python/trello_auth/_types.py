@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Optional, TypedDict
 
 __all__ = [
+    "Counted",
     "LoginMember",
     "Member",
     "Permission",
@@ -94,11 +95,21 @@ class SandboxFixtures(TypedDict):
     attachment_name: str
 
 
+class Counted(TypedDict):
+    """A request counted against the rate limits (``RecordedRequest["counted"]``): the key and
+    the token as SHA-256 prefixes in hex, and the sandbox clock's milliseconds."""
+
+    key: str
+    token: str
+    at_ms: int
+
+
 class RecordedRequest(TypedDict):
     """One request the sandbox received (``Sandbox.requests()``), every credential redacted.
     ``listener`` is ``api`` or ``storage``; ``placement`` is where credentials were found
     (``none``, ``query``, ``header``, ``signed_header``, ``body``, ``multiple``); ``body`` is
-    the redacted body or its size, ``None`` without one."""
+    the redacted body or its size, ``None`` without one; ``counted`` says which key and token
+    a rate-limited request drew on, and when."""
 
     listener: str
     method: str
@@ -108,3 +119,4 @@ class RecordedRequest(TypedDict):
     authorization: Optional[str]
     body: Optional[str]
     status: int
+    counted: Optional[Counted]

@@ -23,6 +23,7 @@ expects: ``PermissionError`` for rejected credentials, ``ValueError`` for bad in
     ├── OAuthError                           an OAuth 1.0a step failed
     ├── OAuth2Error                          an OAuth 2.0 token endpoint refused or garbled
     ├── TransportError (ConnectionError)     the request could not be sent or answered
+    ├── RateBudgetUnavailable (ConnectionError)  a RedisBudget could not answer: not sent
     └── LoginError                           login() / load_credentials() / logout() failed
         ├── LoginTimeout (TimeoutError)      no answer from the browser in time
         └── LoginClosed                      the Trello popup was closed without an answer
@@ -54,6 +55,7 @@ __all__ = [
     "OAuthError",
     "PermissionDenied",
     "PlacementError",
+    "RateBudgetUnavailable",
     "RateLimited",
     "TokenExpired",
     "TokenRejected",
@@ -202,6 +204,14 @@ class TransportError(TrelloAuthError, ConnectionError):
 
     code = "transport"
     kind: str = "other"
+
+
+class RateBudgetUnavailable(TrelloAuthError, ConnectionError):
+    """The fleet's rate budget (``RedisBudget``) could not answer within its timeout and its
+    policy is ``"fail_closed"``: the request was not sent. ``code`` is
+    ``"rate_budget_unavailable"``. Check Redis, or choose ``on_redis_down="local_share"``."""
+
+    code = "rate_budget_unavailable"
 
 
 class LoginError(TrelloAuthError):
