@@ -4,7 +4,6 @@
 
 pub mod browser;
 pub mod chromium;
-pub mod redis;
 
 use std::path::{Path, PathBuf};
 

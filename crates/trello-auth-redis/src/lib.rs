@@ -54,6 +54,8 @@ mod budget;
 mod builder;
 mod conn;
 mod local;
+#[cfg(unix)]
+pub mod server;
 
 pub use budget::RedisBudget;
 pub use builder::{Error, OnRedisDown, RedisBudgetBuilder};

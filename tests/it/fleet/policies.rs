@@ -6,9 +6,9 @@ use std::time::Duration;
 use trello_auth_core::budget::{Demand, RateBudget};
 use trello_auth_core::fleet::Limits;
 use trello_auth_core::{ApiKey, Credentials, Decision, Origin, Token};
+use trello_auth_redis::server::RedisServer;
 use trello_auth_redis::{OnRedisDown, RedisBudget};
 use trello_auth_sandbox::Sandbox;
-use trello_auth_tests::redis::RedisServer;
 
 const WINDOW_MS: u64 = 60_000;
 
@@ -39,8 +39,8 @@ fn waits(decision: Decision) -> bool {
 
 #[test]
 fn a_flushed_script_cache_is_reloaded_on_noscript() {
-    let redis = RedisServer::start();
-    let mut admin = redis.connection();
+    let redis = RedisServer::start().unwrap();
+    let mut admin = redis.connection().unwrap();
     let budget = budget(&redis, 10, OnRedisDown::FailClosed);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     for round in 0..2 {
@@ -60,7 +60,7 @@ fn a_flushed_script_cache_is_reloaded_on_noscript() {
 
 #[test]
 fn fail_closed_sends_nothing_while_redis_is_frozen() {
-    let redis = RedisServer::start();
+    let redis = RedisServer::start().unwrap();
     let sandbox = Sandbox::builder().start_blocking().unwrap();
     let credentials = Credentials::new(
         ApiKey::new(&sandbox.app().key).unwrap(),
@@ -100,7 +100,7 @@ fn fail_closed_sends_nothing_while_redis_is_frozen() {
 
 #[test]
 fn local_share_keeps_one_nth_while_redis_is_frozen() {
-    let redis = RedisServer::start();
+    let redis = RedisServer::start().unwrap();
     let budget = budget(&redis, 8, OnRedisDown::LocalShare(4));
     assert_eq!(budget.reserve_blocking(&demand()).unwrap(), Decision::Send);
     redis.pause();
@@ -124,7 +124,7 @@ fn local_share_keeps_one_nth_while_redis_is_frozen() {
 
 #[test]
 fn fail_open_sends_while_redis_is_frozen() {
-    let redis = RedisServer::start();
+    let redis = RedisServer::start().unwrap();
     let budget = budget(&redis, 2, OnRedisDown::FailOpen);
     redis.pause();
     for _ in 0..5 {
@@ -136,13 +136,13 @@ fn fail_open_sends_while_redis_is_frozen() {
 
 #[test]
 fn a_restart_that_loses_the_state_does_not_grant_another_window() {
-    let mut redis = RedisServer::start();
+    let mut redis = RedisServer::start().unwrap();
     let budget = budget(&redis, 3, OnRedisDown::FailClosed);
     for _ in 0..3 {
         assert_eq!(budget.reserve_blocking(&demand()).unwrap(), Decision::Send);
     }
     assert!(waits(budget.reserve_blocking(&demand()).unwrap()));
-    redis.restart();
+    redis.restart().unwrap();
     // The new Redis is empty, but this worker saw the old state: the fleet waits out the
     // window before, and so does a worker that starts now.
     assert!(waits(budget.reserve_blocking(&demand()).unwrap()));

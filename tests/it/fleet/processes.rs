@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
+use trello_auth_redis::server::RedisServer;
 use trello_auth_sandbox::{App, RateLimits, Sandbox, TokenSpec};
-use trello_auth_tests::redis::RedisServer;
 
 const PROCESSES: usize = 8;
 const TASKS: usize = 4;
@@ -23,7 +23,7 @@ const MARGIN_MS: u64 = 400;
 
 #[test]
 fn eight_processes_never_exceed_a_budget_in_any_window() {
-    let redis = RedisServer::start();
+    let redis = RedisServer::start().unwrap();
     let sandbox = Sandbox::builder()
         .rate_limits(RateLimits::new(
             KEY_MAX,

@@ -7,7 +7,7 @@ use trello_auth_core::fleet::{
     parse_reply, rejected_call, tighten_call, with_scripted_clock, Budget, Model, Reservation,
     REJECTED_SCRIPT, RESERVE_SCRIPT, TIGHTEN_SCRIPT,
 };
-use trello_auth_tests::redis::RedisServer;
+use trello_auth_redis::server::RedisServer;
 
 const CLOCK: &str = "fleet-test:now";
 const EPOCH: &str = "t:{k}:epoch";
@@ -153,8 +153,8 @@ fn start() -> u64 {
 
 #[test]
 fn the_scripts_answer_as_the_model_does() {
-    let server = RedisServer::start();
-    let redis = std::cell::RefCell::new(server.connection());
+    let server = RedisServer::start().unwrap();
+    let redis = std::cell::RefCell::new(server.connection().unwrap());
     let scripts = Scripts {
         reserve: redis::Script::new(&with_scripted_clock(RESERVE_SCRIPT, CLOCK)),
         tighten: redis::Script::new(&with_scripted_clock(TIGHTEN_SCRIPT, CLOCK)),
@@ -174,8 +174,8 @@ fn the_scripts_answer_as_the_model_does() {
 
 #[test]
 fn the_breaker_blocks_the_key_after_twenty_429s_in_a_window() {
-    let server = RedisServer::start();
-    let mut redis = server.connection();
+    let server = RedisServer::start().unwrap();
+    let mut redis = server.connection().unwrap();
     let reserve = redis::Script::new(&with_scripted_clock(RESERVE_SCRIPT, CLOCK));
     let rejected = redis::Script::new(&with_scripted_clock(REJECTED_SCRIPT, CLOCK));
     let [key, token_a, token_b, _] = budgets();

@@ -6,12 +6,14 @@
 //! revoke → the next call classified "token revoked: re-authorize" → the OAuth 1.0a
 //! three-legged flow → a signed call → OAuth 2.0 (consent with PKCE, code exchange, a Bearer
 //! call, a refresh that rotates, re-authorization after a reused refresh token) → a
-//! rate-limited burst absorbed by backoff. Exits
+//! rate-limited burst absorbed by backoff → four workers on one key, overrunning it with a
+//! limiter each and not at all on one Redis budget. Exits
 //! non-zero if any step does not behave as Trello does (docs/trello.md). No key, token or secret is printed in
 //! full.
 
 mod browser;
 mod clients;
+mod fleet;
 mod login;
 mod oauth2;
 mod report;
@@ -48,6 +50,7 @@ pub(crate) fn run() -> u8 {
         r.fail(&e);
     }
     burst(&mut r);
+    fleet::step(&mut r);
     r.finish(started.elapsed())
 }
 

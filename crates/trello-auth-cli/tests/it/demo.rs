@@ -19,6 +19,9 @@ fn the_demo_walks_every_step_and_shows_no_secret_in_full() {
         "refresh token rotated",
         "the whole grant died",
         "A rate-limited burst",
+        // `cargo xtask test` installs redis-server, so the fleet step runs.
+        "one RedisBudget for all four",
+        "the fleet stayed within the key's budget",
     ] {
         assert!(out.stdout.contains(step), "no {step:?} in:\n{}", out.stdout);
     }
@@ -26,4 +29,19 @@ fn the_demo_walks_every_step_and_shows_no_secret_in_full() {
     for word in out.stdout.split(|c: char| !c.is_ascii_alphanumeric()) {
         assert!(word.len() < 32, "a long value in the output: {word}");
     }
+}
+
+#[test]
+fn without_redis_server_the_fleet_step_says_it_is_skipped() {
+    let out = Cli::new()
+        .env("REDIS_SERVER", "/nonexistent/redis-server")
+        .run(&["demo"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "skipped: no redis-server on this machine (Debian: apt-get install redis-server)"
+        ),
+        "{}",
+        out.stdout
+    );
 }
