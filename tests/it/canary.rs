@@ -40,7 +40,8 @@ impl Outputs {
         self.0.push((what.to_owned(), s));
     }
 
-    fn assert_clean(self) {
+    /// Fails if any output leaks, or if fewer than `at_least` were checked.
+    fn assert_clean(self, at_least: usize) {
         let leaks: Vec<String> = self
             .0
             .iter()
@@ -48,7 +49,7 @@ impl Outputs {
             .map(|(what, s)| format!("{what}: {s}"))
             .collect();
         assert!(
-            self.0.len() > 30,
+            self.0.len() >= at_least,
             "too few outputs checked: {}",
             self.0.len()
         );
@@ -288,5 +289,78 @@ fn secrets_never_leak() {
         out.error("parse_token_response", &e);
     }
 
-    out.assert_clean();
+    out.assert_clean(30);
+}
+
+/// The fleet budget: a demand, the Redis keys, the budget and its errors and log lines never
+/// show the token, and never the Redis URL's password.
+#[test]
+fn the_fleet_budget_shows_no_secret() {
+    use std::sync::{Arc, Mutex};
+    use trello_auth_core::budget::{Demand, RateBudget};
+    use trello_auth_core::fleet::{KeyLayout, Limits};
+    use trello_auth_redis::{OnRedisDown, RedisBudget};
+
+    let mut out = Outputs::default();
+    let demand = Demand::new(KEY, TOKEN, "/1/members/me");
+    out.debug("Demand", &demand);
+    let layout = KeyLayout::new("trello-auth", &demand);
+    for budget in layout.budgets(&Limits::TRELLO) {
+        out.text("KeyLayout budget name", budget.name);
+    }
+    let url = format!("redis://:{MARK}-password@127.0.0.1:1/");
+    out.error(
+        "RedisBudget::new(bad scheme)",
+        &RedisBudget::new(&url.replace("redis:", "redys:")).unwrap_err(),
+    );
+    // A log line is written when Redis stops answering: capture it.
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || Writer(Arc::clone(&sink)))
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        for policy in [
+            OnRedisDown::FailClosed,
+            OnRedisDown::LocalShare(2),
+            OnRedisDown::FailOpen,
+        ] {
+            let budget = RedisBudget::builder(&url)
+                .on_redis_down(policy)
+                .build()
+                .unwrap();
+            out.debug("RedisBudget", &budget);
+            if let Err(e) = budget.reserve_blocking(&demand) {
+                out.error("RedisBudget::reserve_blocking", &e);
+            }
+            let client = trello_auth_ureq::Client::builder()
+                .credentials(creds())
+                .api_base(Origin::parse("http://127.0.0.1:1").unwrap())
+                .rate_budget(budget)
+                .build();
+            out.debug("Client with a RedisBudget", &client);
+            if let Err(e) = client.me() {
+                out.error("Client::me on a RedisBudget", &e);
+            }
+        }
+    });
+    let log = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("Redis refused the connection"), "{log}");
+    out.text("trello_auth_redis log", log);
+    out.assert_clean(12);
+}
+
+/// A `tracing` writer into a shared buffer.
+struct Writer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Writer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -24,7 +24,10 @@ fn files_with(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         let name = entry.file_name();
         if path.is_dir() {
-            if name != "target" && !name.to_string_lossy().starts_with('.') {
+            if name != "target"
+                && name != "node_modules"
+                && !name.to_string_lossy().starts_with('.')
+            {
                 files_with(&path, extension, out);
             }
         } else if path.extension().is_some_and(|e| e == extension) {

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from _redis import RedisServer
+
 ROOT = Path(__file__).resolve().parents[3]
 READMES = [ROOT / "README.md", ROOT / "bindings" / "python" / "README.md"]
 
@@ -22,8 +24,18 @@ def examples(info: str = "python") -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("where", "code"), examples(), ids=[w for w, _ in examples()])
-def test_readme_example_runs(where: str, code: str, capsys: pytest.CaptureFixture[str]) -> None:
-    exec(compile(code, where, "exec"), {"__name__": "readme"})
+def test_readme_example_runs(
+    where: str, code: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    redis = RedisServer(tmp_path) if "REDIS_URL" in code else None
+    if redis is not None:
+        monkeypatch.setenv("REDIS_URL", redis.url)
+    try:
+        exec(compile(code, where, "exec"), {"__name__": "readme"})
+    finally:
+        if redis is not None:
+            redis.stop()
     out = capsys.readouterr().out
     assert out, "the example prints what it shows"
     if "except ta.TokenRevoked" in code:

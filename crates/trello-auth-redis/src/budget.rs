@@ -56,9 +56,9 @@ impl RedisBudget {
     }
 
     pub(crate) fn open(settings: RedisBudgetBuilder) -> Result<Self, Error> {
-        let client = redis::Client::open(settings.url.as_str()).map_err(|e| Error::InvalidUrl {
-            // The kind only: the detail could quote the URL.
-            reason: format!("{:?}", e.kind()),
+        // Not the redis crate's message: it could quote the URL, and with it a password.
+        let client = redis::Client::open(settings.url.as_str()).map_err(|_| Error::InvalidUrl {
+            reason: "it does not parse as one".to_owned(),
         })?;
         let margin_ms = u64::try_from(settings.margin.as_millis()).unwrap_or(u64::MAX);
         let local = match settings.on_down {

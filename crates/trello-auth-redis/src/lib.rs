@@ -10,19 +10,24 @@
 //! multiplexed connection for async clients and a small pool for blocking ones; a timeout on
 //! every Redis call. Give it to either client in place of the in-process limiter:
 //!
-//! ```no_run
-//! use trello_auth_core::{ApiKey, Credentials, Token};
-//! use trello_auth_redis::{OnRedisDown, RedisBudget};
+//! ```
+//! use trello_auth_core::{ApiKey, Credentials, Origin, Token};
+//! use trello_auth_redis::{server::RedisServer, OnRedisDown, RedisBudget};
 //!
-//! let budget = RedisBudget::builder("redis://127.0.0.1:6379/")
+//! # let sandbox = trello_auth_sandbox::Sandbox::builder().start_blocking()?;
+//! # let (key, token, api) = (sandbox.app().key.clone(), sandbox.token().to_owned(), sandbox.api_base());
+//! let redis = RedisServer::start()?; // a throwaway one; yours: redis://host:6379/
+//! let budget = RedisBudget::builder(&redis.url())
 //!     .on_redis_down(OnRedisDown::LocalShare(8)) // 8 workers: each keeps 1/8 meanwhile
 //!     .build()?;
-//! let credentials = Credentials::new(ApiKey::new("0123456789abcdef0123456789abcdef")?, Token::new("f".repeat(64))?);
+//! let credentials = Credentials::new(ApiKey::new(&key)?, Token::new(&token)?)
+//!     .with_api_base(Origin::parse(api)?);
 //! let client = trello_auth_ureq::Client::builder()
 //!     .credentials(credentials)
 //!     .rate_budget(budget.clone()) // a clone shares the connections
 //!     .build();
-//! let me: serde_json::Value = client.me()?;
+//! let me = client.me()?; // reserved in Redis, then sent
+//! # assert_eq!(me.username, sandbox.member().username);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
