@@ -20,6 +20,13 @@ pub fn run(sh: &Shell, args: &[String]) -> Result<()> {
         cmd!(sh, "cargo bench -p {package} --bench {bench} -- {args...}").run()?;
     }
     transports(sh, args)?;
+    step("cargo bench -p trello-auth-tests --bench fleet (redis-server; Bottleneck with node)");
+    crate::system::ensure(sh, crate::system::FLEET_TESTS)?;
+    cmd!(
+        sh,
+        "cargo bench -p trello-auth-tests --bench fleet -- {args...}"
+    )
+    .run()?;
     crate::python::bench(sh)
 }
 

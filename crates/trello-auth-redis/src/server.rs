@@ -25,6 +25,8 @@ use tempfile::TempDir;
 pub struct RedisServer {
     child: Child,
     dir: TempDir,
+    /// The TCP port on 127.0.0.1, or `None` for the Unix socket.
+    port: Option<u16>,
 }
 
 impl RedisServer {
@@ -32,8 +34,28 @@ impl RedisServer {
     /// cannot be run, saying what to install.
     pub fn start() -> io::Result<Self> {
         let dir = tempfile::tempdir()?;
-        let child = spawn(dir.path())?;
-        Ok(Self { child, dir })
+        let child = spawn(dir.path(), None)?;
+        Ok(Self {
+            child,
+            dir,
+            port: None,
+        })
+    }
+
+    /// Starts a server on a free TCP port of 127.0.0.1 instead (what a fleet's workers use; a
+    /// benchmark measures it).
+    pub fn start_tcp() -> io::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        // The port is free now; redis-server binds it a moment later.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = spawn(dir.path(), Some(port))?;
+        Ok(Self {
+            child,
+            dir,
+            port: Some(port),
+        })
     }
 
     /// Whether a `redis-server` can be found (`$REDIS_SERVER`, or on `PATH`).
@@ -48,7 +70,10 @@ impl RedisServer {
 
     /// The URL of its socket, for the `redis` crate and `RedisBudget`.
     pub fn url(&self) -> String {
-        format!("redis+unix://{}", self.socket().display())
+        match self.port {
+            Some(port) => format!("redis://127.0.0.1:{port}/"),
+            None => format!("redis+unix://{}", self.socket().display()),
+        }
     }
 
     fn socket(&self) -> PathBuf {
@@ -74,7 +99,7 @@ impl RedisServer {
     /// without persistence does.
     pub fn restart(&mut self) -> io::Result<()> {
         stop(&mut self.child);
-        self.child = spawn(self.dir.path())?;
+        self.child = spawn(self.dir.path(), self.port)?;
         Ok(())
     }
 }
@@ -86,19 +111,18 @@ impl Drop for RedisServer {
     }
 }
 
-fn spawn(dir: &Path) -> io::Result<Child> {
+fn spawn(dir: &Path, port: Option<u16>) -> io::Result<Child> {
     let binary = std::env::var_os("REDIS_SERVER").unwrap_or_else(|| "redis-server".into());
-    let mut child = Command::new(&binary)
-        .args(["--port", "0", "--unixsocket"])
-        .arg(dir.join("redis.sock"))
-        .args([
-            "--unixsocketperm",
-            "700",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
+    let mut command = Command::new(&binary);
+    match port {
+        Some(port) => command.args(["--port", &port.to_string(), "--bind", "127.0.0.1"]),
+        None => command
+            .args(["--port", "0", "--unixsocket"])
+            .arg(dir.join("redis.sock"))
+            .args(["--unixsocketperm", "700"]),
+    };
+    let mut child = command
+        .args(["--save", "", "--appendonly", "no"])
         .arg("--dir")
         .arg(dir)
         .stdout(Stdio::piped())
