@@ -136,16 +136,29 @@ fn fail_open_sends_while_redis_is_frozen() {
 
 #[test]
 fn a_restart_that_loses_the_state_does_not_grant_another_window() {
-    let mut redis = RedisServer::start().unwrap();
-    let budget = budget(&redis, 3, OnRedisDown::FailClosed);
-    for _ in 0..3 {
-        assert_eq!(budget.reserve_blocking(&demand()).unwrap(), Decision::Send);
+    for policy in [
+        OnRedisDown::FailClosed,
+        OnRedisDown::LocalShare(2),
+        OnRedisDown::FailOpen,
+    ] {
+        let mut redis = RedisServer::start().unwrap();
+        let budget = budget(&redis, 3, policy);
+        for _ in 0..3 {
+            assert_eq!(budget.reserve_blocking(&demand()).unwrap(), Decision::Send);
+        }
+        assert!(waits(budget.reserve_blocking(&demand()).unwrap()));
+        redis.restart().unwrap();
+        // The new Redis is empty, but this worker saw the old state: the fleet waits out the
+        // window before, and so does a worker that starts now (whatever the policy: Redis
+        // answers).
+        assert!(
+            waits(budget.reserve_blocking(&demand()).unwrap()),
+            "{policy:?}"
+        );
+        let newcomer = self::budget(&redis, 3, policy);
+        assert!(
+            waits(newcomer.reserve_blocking(&demand()).unwrap()),
+            "{policy:?}"
+        );
     }
-    assert!(waits(budget.reserve_blocking(&demand()).unwrap()));
-    redis.restart().unwrap();
-    // The new Redis is empty, but this worker saw the old state: the fleet waits out the
-    // window before, and so does a worker that starts now.
-    assert!(waits(budget.reserve_blocking(&demand()).unwrap()));
-    let newcomer = self::budget(&redis, 3, OnRedisDown::FailClosed);
-    assert!(waits(newcomer.reserve_blocking(&demand()).unwrap()));
 }
