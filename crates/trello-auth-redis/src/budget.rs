@@ -164,7 +164,8 @@ impl Inner {
                 u64::from(said.remaining) * 4 <= u64::from(said.max)
             };
             if let (Some(said), Some(budget)) = (said.filter(low), budget) {
-                let (keys, args) = tighten_call(budget, said.remaining, self.margin_ms);
+                let (keys, args) =
+                    tighten_call(&layout.epoch(), budget, said.remaining, self.margin_ms);
                 calls.push((&self.tighten, keys, args));
             }
         }

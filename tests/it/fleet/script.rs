@@ -107,7 +107,7 @@ fn run(
                 seen[*caller] = Some(got.1);
             }
             Step::Tighten { which, remaining } => {
-                let (keys, args) = tighten_call(&all[*which], *remaining, MARGIN);
+                let (keys, args) = tighten_call(EPOCH, &all[*which], *remaining, MARGIN);
                 let _: i64 = invoke(redis, &scripts.tighten, &keys, &args);
                 model.tighten(now, &all[*which], *remaining);
             }

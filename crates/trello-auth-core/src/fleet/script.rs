@@ -3,9 +3,10 @@
 //! a `-remaining` header ([`TIGHTEN_SCRIPT`], [`tighten_call`]) and a 429
 //! ([`REJECTED_SCRIPT`], [`rejected_call`]).
 //!
-//! Per budget the script keeps two keys: a sorted set of held slots (member: a sequence
-//! number, score: when the slot frees, in ms) and a hash with the sequence and, after a 429,
-//! `until`. Both expire once nothing in them matters any more.
+//! Per budget the scripts keep a sorted set of held slots (member: a sequence number from the
+//! key's epoch hash, score: when the slot frees, in ms), expiring when its last slot frees, and
+//! after a 429 a hash with `until`, expiring when the block ends. The key's epoch hash (when its
+//! state began, whether a caller found an earlier one lost, the slot sequence) never expires.
 
 use super::model::{Budget, Reply, BREAKER_429S};
 
@@ -28,15 +29,16 @@ pub const RESERVE_SCRIPT: &str = concat!(
     clock!(),
     r#"local epoch_key = KEYS[1]
 local margin, seen = tonumber(ARGV[1]), tonumber(ARGV[2])
-local epoch = tonumber(redis.call('HGET', epoch_key, 'born') or '-1')
-if epoch < 0 then
+local state = redis.call('HMGET', epoch_key, 'born', 'lost')
+local epoch, lost = tonumber(state[1]), state[2] == '1'
+if not epoch then
   epoch = now
   redis.call('HSET', epoch_key, 'born', epoch)
 end
-if seen > 0 and seen ~= epoch then
+if seen > 0 and seen ~= epoch and not lost then
+  lost = true
   redis.call('HSET', epoch_key, 'lost', 1)
 end
-local lost = redis.call('HGET', epoch_key, 'lost') == '1'
 local n = (#KEYS - 1) / 2
 local wait = 0
 for i = 1, n do
@@ -62,26 +64,24 @@ end
 if wait > 0 then
   return {0, wait, epoch}
 end
+local seq = redis.call('HINCRBY', epoch_key, 'seq', n)
 for i = 1, n do
-  local slots, meta = KEYS[2 * i], KEYS[2 * i + 1]
+  local slots = KEYS[2 * i]
   local free_at = now + tonumber(ARGV[2 * i + 2]) + margin
-  local seq = redis.call('HINCRBY', meta, 'seq', 1)
-  redis.call('ZADD', slots, free_at, seq)
+  redis.call('ZADD', slots, free_at, seq - i + 1)
   redis.call('PEXPIREAT', slots, free_at)
-  local keep = math.max(free_at, tonumber(redis.call('HGET', meta, 'until') or '0'))
-  redis.call('PEXPIREAT', meta, keep)
 end
 return {1, epoch}
 "#
 );
 
 /// Trello's `x-rate-limit-*-remaining` for one budget: the model's `tighten`. `KEYS`: the
-/// budget's slot set and hash. `ARGV`: the margin in ms, the budget's `max`, its window in ms,
-/// and the remaining count Trello reported. Holds the difference when Trello has fewer left
-/// than the fleet thinks; never frees a slot. Returns how many slots it held.
+/// budget's slot set and the key's epoch hash. `ARGV`: the margin in ms, the budget's `max`,
+/// its window in ms, and the remaining count Trello reported. Holds the difference when Trello
+/// has fewer left than the fleet thinks; never frees a slot. Returns how many slots it held.
 pub const TIGHTEN_SCRIPT: &str = concat!(
     clock!(),
-    r#"local slots, meta = KEYS[1], KEYS[2]
+    r#"local slots, epoch_key = KEYS[1], KEYS[2]
 local margin, max, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local remaining = tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
@@ -90,12 +90,11 @@ if hold <= 0 then
   return 0
 end
 local free_at = now + window + margin
-for _ = 1, hold do
-  redis.call('ZADD', slots, free_at, redis.call('HINCRBY', meta, 'seq', 1))
+local seq = redis.call('HINCRBY', epoch_key, 'seq', hold)
+for i = 1, hold do
+  redis.call('ZADD', slots, free_at, seq - i + 1)
 end
 redis.call('PEXPIREAT', slots, free_at)
-local keep = math.max(free_at, tonumber(redis.call('HGET', meta, 'until') or '0'))
-redis.call('PEXPIREAT', meta, keep)
 return hold
 "#
 );
@@ -116,7 +115,7 @@ local function block(hash, until_)
     redis.call('HSET', hash, 'until', until_)
   end
   local ttl = redis.call('PTTL', hash)
-  -- Kept while it matters: until the block ends, or longer if its slots need the sequence.
+  -- Kept while it matters: until the block ends.
   if ttl < 0 or now + ttl < until_ then
     redis.call('PEXPIREAT', hash, until_)
   end
@@ -151,17 +150,23 @@ pub fn with_scripted_clock(script: &str, clock_key: &str) -> String {
     format!("local now = tonumber(redis.call('GET', '{clock_key}'))\n{body}")
 }
 
-/// The `KEYS` and `ARGV` of one [`TIGHTEN_SCRIPT`] call.
+/// The `KEYS` and `ARGV` of one [`TIGHTEN_SCRIPT`] call, for a budget of the key whose epoch
+/// hash is `epoch_key` ([`KeyLayout::epoch`](super::KeyLayout::epoch)).
 ///
 /// ```
 /// use trello_auth_core::fleet::{tighten_call, Budget};
-/// let (keys, args) = tighten_call(&Budget::new("t:{k}:key", 300, 10_000), 12, 250);
-/// assert_eq!(keys, ["t:{k}:key", "t:{k}:key:meta"]);
+/// let (keys, args) = tighten_call("t:{k}:epoch", &Budget::new("t:{k}:key", 300, 10_000), 12, 250);
+/// assert_eq!(keys, ["t:{k}:key", "t:{k}:epoch"]);
 /// assert_eq!(args, ["250", "300", "10000", "12"]);
 /// ```
-pub fn tighten_call(budget: &Budget, remaining: u32, margin_ms: u64) -> (Vec<String>, Vec<String>) {
+pub fn tighten_call(
+    epoch_key: &str,
+    budget: &Budget,
+    remaining: u32,
+    margin_ms: u64,
+) -> (Vec<String>, Vec<String>) {
     (
-        vec![budget.name.clone(), meta(budget)],
+        vec![budget.name.clone(), epoch_key.to_owned()],
         vec![
             margin_ms.to_string(),
             budget.max.to_string(),
