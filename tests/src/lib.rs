@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod chromium;
+pub mod fleet;
 
 use std::path::{Path, PathBuf};
 

@@ -92,12 +92,19 @@ impl RedisBudget {
 }
 
 impl Inner {
-    fn plan(&self, demand: &Demand) -> (KeyLayout, Vec<Budget>, Reservation) {
+    /// The budgets `demand` needs, and the script call that reserves in them.
+    fn plan(&self, demand: &Demand) -> (Vec<Budget>, Eval<'_>) {
         let layout = KeyLayout::new(&self.prefix, demand);
         let budgets = layout.budgets(&self.limits);
         let seen = self.epochs().get(demand.key_id()).copied();
-        let call = Reservation::new(&layout.epoch(), &budgets, self.margin_ms, seen);
-        (layout, budgets, call)
+        let (keys, args) =
+            Reservation::new(&layout.epoch(), &budgets, self.margin_ms, seen).into_parts();
+        let eval = Eval {
+            script: &self.reserve,
+            keys,
+            args,
+        };
+        (budgets, eval)
     }
 
     fn epochs(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
@@ -133,11 +140,7 @@ impl Inner {
     }
 
     /// The script calls that tell the fleet what Trello said.
-    fn reports(
-        &self,
-        demand: &Demand,
-        report: &Report,
-    ) -> Vec<(&Script, Vec<String>, Vec<String>)> {
+    fn reports(&self, demand: &Demand, report: &Report) -> Vec<Eval<'_>> {
         let layout = KeyLayout::new(&self.prefix, demand);
         let budgets = layout.budgets(&self.limits);
         let (key, token) = (&budgets[0], &budgets[1]);
@@ -150,7 +153,11 @@ impl Inner {
                 _ => token,
             };
             let (keys, args) = rejected_call(refused, key, &layout.breaker(), self.margin_ms);
-            calls.push((&self.rejected, keys, args));
+            calls.push(Eval {
+                script: &self.rejected,
+                keys,
+                args,
+            });
         }
         let status = report.status();
         let pairs = [
@@ -166,7 +173,11 @@ impl Inner {
             if let (Some(said), Some(budget)) = (said.filter(low), budget) {
                 let (keys, args) =
                     tighten_call(&layout.epoch(), budget, said.remaining, self.margin_ms);
-                calls.push((&self.tighten, keys, args));
+                calls.push(Eval {
+                    script: &self.tighten,
+                    keys,
+                    args,
+                });
             }
         }
         calls
@@ -207,23 +218,13 @@ fn decision(reply: Reply) -> Decision {
 
 impl RateBudget for RedisBudget {
     fn reserve_blocking(&self, demand: &Demand) -> Result<Decision, BudgetError> {
-        let inner = &self.0;
-        let (_, budgets, call) = inner.plan(demand);
-        let eval = Eval {
-            script: &inner.reserve,
-            keys: call.keys(),
-            args: call.args(),
-        };
-        inner.decide(demand, &budgets, inner.redis.eval_blocking(&eval))
+        let (budgets, eval) = self.0.plan(demand);
+        self.0
+            .decide(demand, &budgets, self.0.redis.eval_blocking(&eval))
     }
 
     fn observe_blocking(&self, demand: &Demand, report: &Report) {
-        for (script, keys, args) in self.0.reports(demand, report) {
-            let eval = Eval {
-                script,
-                keys: &keys,
-                args: &args,
-            };
+        for eval in self.0.reports(demand, report) {
             // Best effort: a lost report only leaves the budget as loose as it was.
             let _ = self.0.redis.eval_blocking::<i64>(&eval);
         }
@@ -234,26 +235,15 @@ impl RateBudget for RedisBudget {
         demand: &'a Demand,
     ) -> BudgetFuture<'a, Result<Decision, BudgetError>> {
         Box::pin(async move {
-            let inner = &self.0;
-            let (_, budgets, call) = inner.plan(demand);
-            let eval = Eval {
-                script: &inner.reserve,
-                keys: call.keys(),
-                args: call.args(),
-            };
-            let reply = inner.redis.eval(&eval).await;
-            inner.decide(demand, &budgets, reply)
+            let (budgets, eval) = self.0.plan(demand);
+            let reply = self.0.redis.eval(&eval).await;
+            self.0.decide(demand, &budgets, reply)
         })
     }
 
     fn observe<'a>(&'a self, demand: &'a Demand, report: &'a Report) -> BudgetFuture<'a, ()> {
         Box::pin(async move {
-            for (script, keys, args) in self.0.reports(demand, report) {
-                let eval = Eval {
-                    script,
-                    keys: &keys,
-                    args: &args,
-                };
+            for eval in self.0.reports(demand, report) {
                 let _ = self.0.redis.eval::<i64>(&eval).await;
             }
         })

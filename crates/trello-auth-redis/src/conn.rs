@@ -25,17 +25,17 @@ pub(crate) struct Redis {
 /// One script call: the script, its `KEYS` and its `ARGV`.
 pub(crate) struct Eval<'a> {
     pub(crate) script: &'a Script,
-    pub(crate) keys: &'a [String],
-    pub(crate) args: &'a [String],
+    pub(crate) keys: Vec<String>,
+    pub(crate) args: Vec<String>,
 }
 
 impl Eval<'_> {
     fn invocation(&self) -> redis::ScriptInvocation<'_> {
         let mut call = self.script.prepare_invoke();
-        for key in self.keys {
+        for key in &self.keys {
             call.key(key);
         }
-        for arg in self.args {
+        for arg in &self.args {
             call.arg(arg);
         }
         call

@@ -4,13 +4,12 @@
 //! answered (SPEC S4.3).
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
 use trello_auth_redis::server::RedisServer;
 use trello_auth_sandbox::{App, RateLimits, Sandbox, TokenSpec};
+use trello_auth_tests::fleet::start_worker;
 
 const PROCESSES: usize = 8;
 const TASKS: usize = 4;
@@ -63,15 +62,7 @@ fn eight_processes_never_exceed_a_budget_in_any_window() {
                 },
                 "margin_ms": MARGIN_MS,
             });
-            let mut child = Command::new(env!("CARGO_BIN_EXE_fleet-worker"))
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .expect("the worker starts");
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(orders.to_string().as_bytes()).unwrap();
-            drop(stdin);
-            child
+            start_worker(env!("CARGO_BIN_EXE_fleet-worker"), &orders).expect("the worker starts")
         })
         .collect();
     for worker in workers {

@@ -253,6 +253,11 @@ impl Reservation {
     pub fn args(&self) -> &[String] {
         &self.args
     }
+
+    /// The script's `KEYS` and `ARGV`, owned.
+    pub fn into_parts(self) -> (Vec<String>, Vec<String>) {
+        (self.keys, self.args)
+    }
 }
 
 /// The reservation script's reply, as the integers Redis returns: `[1, epoch]` is
