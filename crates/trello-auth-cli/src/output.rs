@@ -121,3 +121,19 @@ pub(crate) fn table(rows: &[(&str, String)]) {
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
+
+/// What a login says of the credentials it replaced (empty when there were none), as the end of
+/// its result line.
+pub(crate) fn replaced(previous: &trello_auth_login::Previous) -> &'static str {
+    use trello_auth_login::Previous;
+    match previous {
+        Previous::Revoked => " The token it replaced was revoked.",
+        Previous::RevokeFailed { .. } => {
+            " The token it replaced could not be revoked: revoke it on your Trello account page."
+        }
+        Previous::Forgotten => {
+            " The OAuth 2.0 grant it replaced was forgotten (revoke the app on your Atlassian account if you no longer use it)."
+        }
+        _ => "",
+    }
+}

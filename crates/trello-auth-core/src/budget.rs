@@ -162,6 +162,12 @@ impl Report {
     pub fn refused(&self) -> Option<RateLimitKind> {
         self.refused
     }
+
+    /// Whether Trello says `budget` has a quarter or less left: only then can its count be
+    /// ahead of a fleet's, so only then is it worth telling the fleet's store.
+    pub fn is_low(budget: &crate::Budget) -> bool {
+        u64::from(budget.remaining) * 4 <= u64::from(budget.max)
+    }
 }
 
 /// A budget could not answer (its store is unreachable or slow): the request was not sent.

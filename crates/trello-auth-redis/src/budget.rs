@@ -166,11 +166,7 @@ impl Inner {
             (status.member, members),
         ];
         for (said, budget) in pairs {
-            // Only a budget with a quarter or less left can be tighter than the fleet's.
-            let low = |said: &trello_auth_core::Budget| {
-                u64::from(said.remaining) * 4 <= u64::from(said.max)
-            };
-            if let (Some(said), Some(budget)) = (said.filter(low), budget) {
+            if let (Some(said), Some(budget)) = (said.filter(Report::is_low), budget) {
                 let (keys, args) =
                     tighten_call(&layout.epoch(), budget, said.remaining, self.margin_ms);
                 calls.push(Eval {

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use trello_auth_core::{ApiKey, AppSecret, Expiration, Origin, Scopes};
 use trello_auth_login::browser::{OpenOutcome, SkipReason};
-use trello_auth_login::{
-    CredentialStore, Event, Login, LoginMode, LoginResult, Previous, StoreKind,
-};
+use trello_auth_login::{CredentialStore, Event, Login, LoginMode, LoginResult, StoreKind};
 
 use crate::args::LoginArgs;
 use crate::output::{self, Summary};
@@ -178,16 +176,7 @@ fn print_result(result: &LoginResult, json: bool, sandbox: bool, file: &std::pat
         (false, StoreKind::Keyring) => "the token is in the OS keyring".to_owned(),
         (false, _) => format!("the token is in {} (readable by you only)", file.display()),
     };
-    let replaced = match &result.previous {
-        Previous::Revoked => " The token it replaced was revoked.",
-        Previous::RevokeFailed { .. } => {
-            " The token it replaced could not be revoked: revoke it on your Trello account page."
-        }
-        Previous::Forgotten => {
-            " The OAuth 2.0 grant it replaced was forgotten (revoke the app on your Atlassian account if you no longer use it)."
-        }
-        _ => "",
-    };
+    let replaced = output::replaced(&result.previous);
     output::result(&format!(
         "Logged in as {} (profile {}); {kept}.{replaced}",
         result.member.username, result.profile

@@ -7,7 +7,7 @@ use std::time::Duration;
 use trello_auth_core::oauth2::{Scope, TokenSet};
 use trello_auth_core::Origin;
 use trello_auth_login::oauth2::{OAuth2Login, DEFAULT_SCOPES};
-use trello_auth_login::{CredentialStore, OAuth2LoginResult, Previous, StoreKind};
+use trello_auth_login::{CredentialStore, OAuth2LoginResult, StoreKind};
 use trello_auth_sandbox::OAuth2Client;
 
 use super::login::{report, tempfile_dir};
@@ -158,16 +158,7 @@ fn print_result(result: &OAuth2LoginResult, json: bool, sandbox: bool, file: &st
     } else {
         " No refresh token was granted (offline_access): log in again when the access token expires."
     };
-    let replaced = match &result.previous {
-        Previous::Revoked => " The token it replaced was revoked.",
-        Previous::RevokeFailed { .. } => {
-            " The token it replaced could not be revoked: revoke it on your Trello account page."
-        }
-        Previous::Forgotten => {
-            " The OAuth 2.0 grant it replaced was forgotten (revoke the app on your Atlassian account if you no longer use it)."
-        }
-        _ => "",
-    };
+    let replaced = output::replaced(&result.previous);
     output::result(&format!(
         "Logged in with OAuth 2.0 as {} (profile {}); {kept}.{refresh}{replaced}",
         result.member.username, result.profile

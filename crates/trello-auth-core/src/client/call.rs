@@ -289,7 +289,7 @@ fn report(response: &Response) -> Option<Report> {
     let low = [status.api_key, status.api_token, status.member]
         .iter()
         .flatten()
-        .any(|b| u64::from(b.remaining) * 4 <= u64::from(b.max));
+        .any(Report::is_low);
     (refused.is_some() || low).then(|| Report::new(status, refused))
 }
 
