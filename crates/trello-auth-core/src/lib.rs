@@ -53,6 +53,7 @@ mod secret;
 mod shape;
 pub mod token;
 mod transport;
+pub mod webhook;
 
 pub use authorize::{AuthorizeParams, AuthorizeUrl, Delivery, Expiration, Scope, Scopes};
 pub use capture::{
