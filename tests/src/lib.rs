@@ -9,7 +9,7 @@ pub mod fleet;
 use std::path::{Path, PathBuf};
 
 /// The kinds of conformance vectors (docs/vectors.md), one folder each under [`vectors_dir`].
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "authorize",
     "capture",
     "placement",
@@ -19,6 +19,7 @@ pub const KINDS: [&str; 9] = [
     "oauth2_authorize",
     "oauth2_redirect",
     "oauth2_token",
+    "webhook",
 ];
 
 /// `tests/vectors/` of this workspace.

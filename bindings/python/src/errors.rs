@@ -51,6 +51,7 @@ mod class {
         OAuth2Error,
         TransportError,
         RateBudgetUnavailable,
+        WebhookSignatureError,
         LoginError,
         LoginTimeout,
         LoginClosed,
@@ -82,6 +83,11 @@ pub fn check_classes(py: Python<'_>) -> PyResult<()> {
 /// `ConfigError(ValueError)` for an argument value out of range, naming the argument.
 pub fn invalid_argument(py: Python<'_>, argument: &str, what: &str) -> PyErr {
     raise::<class::ConfigError>(py, "invalid_argument", &format!("{argument}: {what}"), &[])
+}
+
+/// `WebhookSignatureError(ValueError)` for a delivery that does not verify (SPEC S9).
+pub fn webhook(py: Python<'_>, e: &trello_auth_core::webhook::WebhookError) -> PyErr {
+    raise::<class::WebhookSignatureError>(py, e.code(), &e.to_string(), &[])
 }
 
 /// `ConfigError(ValueError)`, prefixed with the argument that held the value.

@@ -22,6 +22,7 @@ mod oauth2;
 mod oauth2_client;
 mod sandbox;
 mod verdict;
+mod webhook;
 
 use pyo3::prelude::*;
 
@@ -47,6 +48,7 @@ fn _trello_auth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(oauth2::exchange_code, m)?)?;
     m.add_function(wrap_pyfunction!(oauth2::refresh, m)?)?;
     m.add_function(wrap_pyfunction!(oauth2::parse_token_response, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::webhook_verify, m)?)?;
     m.add_class::<oauth2::AuthorizationRequest>()?;
     m.add_class::<oauth2::Pkce>()?;
     m.add_class::<oauth2::TokenSet>()?;

@@ -5,6 +5,7 @@ Unknown keys are an error, so a typo cannot silently skip a check."""
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.parse
 from collections.abc import Mapping
@@ -97,11 +98,26 @@ def run(kind: str, path: Path) -> None:
         "oauth2_authorize": oauth2_authorize,
         "oauth2_redirect": oauth2_redirect,
         "oauth2_token": oauth2_token,
+        "webhook": webhook,
     }
     runner = runners.get(kind)
     if runner is None:
         raise Failed(f"unknown vector kind folder {kind!r}")
     runner(case)
+
+
+def webhook(case: dict[str, Any]) -> None:
+    fields(case, "case", ("secret", "callback_url", "expect"), ("body", "body_base64", "header"))
+    if ("body" in case) == ("body_base64" in case):
+        raise Failed("invalid case: give exactly one of body and body_base64")
+    body = case["body"].encode("utf-8") if "body" in case else base64.b64decode(case["body_base64"])
+    expect = fields(case["expect"], "expect", (), ("valid", "error"))
+    try:
+        ta.webhooks.verify(case["secret"], case["callback_url"], body, case.get("header"))
+        got = "valid"
+    except ta.WebhookSignatureError as e:
+        got = e.code
+    expect_eq("verify", "valid" if expect.get("valid") else expect.get("error"), got)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ mod oauth2_token;
 mod pkce;
 mod placement;
 mod url_expect;
+mod webhook;
 
 use trello_auth_tests::{vector_files, KINDS};
 
@@ -64,6 +65,7 @@ fn run(kind: &str, text: &str) -> Outcome {
         "oauth2_authorize" => oauth2_authorize::check(parse(text)?),
         "oauth2_redirect" => oauth2_redirect::check(parse(text)?),
         "oauth2_token" => oauth2_token::check(parse(text)?),
+        "webhook" => webhook::check(parse(text)?),
         other => Err(format!("unknown vector kind folder {other:?}")),
     }
 }

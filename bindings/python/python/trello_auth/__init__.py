@@ -38,7 +38,7 @@ run time, typed for a type checker.
 
 from __future__ import annotations
 
-from . import adapters, errors, oauth1, oauth2, sandbox
+from . import adapters, errors, oauth1, oauth2, sandbox, webhooks
 from ._login import login
 from ._types import LoginMember, Member, Permission, TokenInfo
 from ._trello_auth import (
@@ -78,6 +78,7 @@ from .errors import (
     TokenRevoked,
     TransportError,
     TrelloAuthError,
+    WebhookSignatureError,
 )
 
 __all__ = [
@@ -111,6 +112,7 @@ __all__ = [
     "TransportError",
     "TrelloAuthError",
     "Verdict",
+    "WebhookSignatureError",
     "__version__",
     "adapters",
     "authorize_url",
@@ -125,4 +127,5 @@ __all__ = [
     "parse_pasted_token",
     "parse_post_message",
     "sandbox",
+    "webhooks",
 ]

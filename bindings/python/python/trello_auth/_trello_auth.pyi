@@ -38,6 +38,7 @@ __all__ = [
     "refresh",
     "sign",
     "signature",
+    "webhook_verify",
 ]
 __version__: str
 
@@ -450,3 +451,5 @@ class _Sandbox:
     def consent_submission(html: str, button: str) -> tuple[str, str]: ...
     @staticmethod
     def first_pre(html: str) -> Optional[str]: ...
+
+def webhook_verify(secret: str, callback_url: str, body: bytes, header: Optional[str]) -> None: ...

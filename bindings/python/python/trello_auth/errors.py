@@ -24,6 +24,7 @@ expects: ``PermissionError`` for rejected credentials, ``ValueError`` for bad in
     ├── OAuth2Error                          an OAuth 2.0 token endpoint refused or garbled
     ├── TransportError (ConnectionError)     the request could not be sent or answered
     ├── RateBudgetUnavailable (ConnectionError)  a RedisBudget could not answer: not sent
+    ├── WebhookSignatureError (ValueError)   a webhook delivery that does not verify
     └── LoginError                           login() / load_credentials() / logout() failed
         ├── LoginTimeout (TimeoutError)      no answer from the browser in time
         └── LoginClosed                      the Trello popup was closed without an answer
@@ -62,6 +63,7 @@ __all__ = [
     "TokenRevoked",
     "TransportError",
     "TrelloAuthError",
+    "WebhookSignatureError",
 ]
 
 
@@ -212,6 +214,14 @@ class RateBudgetUnavailable(TrelloAuthError, ConnectionError):
     ``"rate_budget_unavailable"``. Check Redis, or choose ``on_redis_down="local_share"``."""
 
     code = "rate_budget_unavailable"
+
+
+class WebhookSignatureError(TrelloAuthError, ValueError):
+    """A webhook delivery whose ``X-Trello-Webhook`` does not verify (SPEC S9): ``code`` is
+    ``missing_header``, ``malformed_header`` or ``mismatch``. Answer it 401 and do not act on
+    it; the message says what to check (the raw body, the registered URL, the app secret)."""
+
+    code = "mismatch"
 
 
 class LoginError(TrelloAuthError):
