@@ -58,7 +58,7 @@ fn token_path(token: &Token, suffix: &str) -> String {
     )
 }
 
-fn build(method: Method, api: &Origin, path: &str) -> Request {
+pub(crate) fn build(method: Method, api: &Origin, path: &str) -> Request {
     let mut request = Request::new(Vec::new());
     *request.method_mut() = method;
     // An origin joined with an ASCII, percent-encoded path is a valid URI.

@@ -29,6 +29,10 @@ use sha1::Sha1;
 
 use crate::secret::AppSecret;
 
+mod resource;
+
+pub use resource::{create, delete, list, NewWebhook, Webhook};
+
 /// The header that carries the signature (`X-Trello-Webhook`), lowercase as `http` names it.
 pub const HEADER: &str = "x-trello-webhook";
 

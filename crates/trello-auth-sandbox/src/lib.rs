@@ -284,6 +284,7 @@ mod oauth2;
 mod origin;
 mod random;
 mod rate_limit;
+mod receiver;
 mod request;
 mod request_log;
 mod response;
@@ -292,6 +293,7 @@ mod sandbox;
 mod server;
 mod state;
 mod tls;
+mod webhooks;
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -299,5 +301,7 @@ pub use model::{
     App, Counted, Expiration, Fault, Listener, Member, OAuth2Client, OAuth2Info, Placement,
     RateLimits, RecordedRequest, RouteMatch, Scopes, TokenSpec, OAUTH2_SCOPES,
 };
+pub use receiver::{Received, WebhookReceiver};
 pub use sandbox::{Admin, Sandbox, SandboxBuilder, DEFAULT_BODY_LIMIT};
 pub use state::Fixtures;
+pub use webhooks::{DeliveryAttempt, DeliveryOutcome, DeliveryPolicy, WebhookDelivery};

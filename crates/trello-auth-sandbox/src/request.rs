@@ -161,6 +161,8 @@ impl Params {
 pub(crate) struct Meta {
     pub(crate) placement: Placement,
     pub(crate) counted: Option<crate::model::Counted>,
+    /// A webhook waiting for its `HEAD` check (`POST /1/webhooks`).
+    pub(crate) webhook: Option<Box<crate::routes::webhooks::Draft>>,
 }
 
 impl Default for Meta {
@@ -168,6 +170,7 @@ impl Default for Meta {
         Self {
             placement: Placement::None,
             counted: None,
+            webhook: None,
         }
     }
 }

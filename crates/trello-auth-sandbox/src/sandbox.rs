@@ -16,6 +16,7 @@ use crate::model::{
 use crate::server::{self, Bound};
 use crate::state::{Fixtures, State};
 use crate::tls;
+use crate::webhooks::{DeliveryPolicy, WebhookDelivery};
 
 /// The default body limit: 1 MiB (larger bodies get 413).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -34,6 +35,7 @@ pub struct SandboxBuilder {
     body_limit: usize,
     worker_threads: usize,
     oauth2_redirect_uris: Option<Vec<String>>,
+    webhooks: DeliveryPolicy,
 }
 
 impl Default for SandboxBuilder {
@@ -49,6 +51,7 @@ impl Default for SandboxBuilder {
             body_limit: DEFAULT_BODY_LIMIT,
             worker_threads: 2,
             oauth2_redirect_uris: None,
+            webhooks: DeliveryPolicy::default(),
         }
     }
 }
@@ -131,6 +134,25 @@ impl SandboxBuilder {
         self
     }
 
+    /// How webhook deliveries are retried and how long an attempt may take (SPEC S9; default
+    /// [`DeliveryPolicy::default`]: three retries within two seconds, 3 s per attempt).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use trello_auth_sandbox::{DeliveryPolicy, Sandbox};
+    /// let quick = DeliveryPolicy {
+    ///     retry_delays: vec![Duration::from_millis(10); 3],
+    ///     timeout: Duration::from_millis(500),
+    /// };
+    /// let builder = Sandbox::builder().webhook_delivery(quick);
+    /// # let _ = builder;
+    /// ```
+    #[must_use]
+    pub fn webhook_delivery(mut self, policy: DeliveryPolicy) -> Self {
+        self.webhooks = policy;
+        self
+    }
+
     /// Applies a configuration file's apps, members and limits.
     #[must_use]
     pub fn config(mut self, config: Config) -> Self {
@@ -193,6 +215,7 @@ impl SandboxBuilder {
             self.members,
             self.rate_limits,
             self.body_limit,
+            self.webhooks.clone(),
         )?);
         let bind = |port| -> Result<std::net::TcpListener> {
             let l = std::net::TcpListener::bind(SocketAddr::new(self.host, port))
@@ -495,6 +518,34 @@ impl Admin {
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.state.log.clear();
+    }
+
+    /// The webhook deliveries finished so far, oldest first (SPEC S9): each with its attempts
+    /// and how it ended. A delivery is logged once it is over: answered 2xx or 410, or out of
+    /// retries.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.state.webhooks.deliveries()
+    }
+
+    /// Waits until at least `count` deliveries are logged, or `timeout` has passed, and returns
+    /// the log: how a test waits for a delivery to be over without sleeping. (Blocking: from
+    /// async code, call it in `spawn_blocking`.)
+    pub fn wait_for_webhook_deliveries(
+        &self,
+        count: usize,
+        timeout: Duration,
+    ) -> Vec<WebhookDelivery> {
+        self.state.webhooks.wait_for(count, timeout)
+    }
+
+    /// The ids of every registered webhook, of every token.
+    pub fn webhook_ids(&self) -> Vec<String> {
+        self.state.webhooks.ids()
+    }
+
+    /// Forgets the logged deliveries.
+    pub fn clear_webhook_deliveries(&self) {
+        self.state.webhooks.clear_deliveries();
     }
 
     /// The requests that reached the storage origin, and whether credentials came along.

@@ -175,6 +175,10 @@ async fn handle(state: &State, info: ConnInfo, req: http::Request<Incoming>) -> 
             None => routes::dispatch(state, &req, parsed, &mut meta),
         }
     };
+    let resp = match meta.webhook.take() {
+        Some(draft) => routes::webhooks::finish_create(state, *draft, resp).await,
+        None => resp,
+    };
     state
         .log
         .push(request_log::record(&req, parsed.ok(), &meta, resp.status()));

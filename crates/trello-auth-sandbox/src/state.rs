@@ -21,6 +21,7 @@ use crate::origin::OriginPattern;
 use crate::random;
 use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
+use crate::webhooks::{DeliveryPolicy, Webhooks};
 
 /// A registered app with its parsed origins.
 #[derive(Debug)]
@@ -201,6 +202,8 @@ pub(crate) struct State {
     pub(crate) nonces: Mutex<HashMap<String, i64>>,
     /// OAuth 2.0 clients, grants, codes and tokens (SPEC S8).
     pub(crate) oauth2: Registry,
+    /// Webhooks and their deliveries (SPEC S9).
+    pub(crate) webhooks: Webhooks,
     pub(crate) default_app_key: String,
     pub(crate) default_member_id: String,
     pub(crate) fixtures: Fixtures,
@@ -245,6 +248,7 @@ impl State {
         members: Vec<Member>,
         limits: RateLimits,
         body_limit: usize,
+        webhooks: DeliveryPolicy,
     ) -> Result<Self> {
         let apps = if apps.is_empty() {
             vec![App::generate("Sandbox App")]
@@ -284,6 +288,7 @@ impl State {
             request_tokens: Mutex::default(),
             nonces: Mutex::default(),
             oauth2: Registry::default(),
+            webhooks: Webhooks::new(webhooks),
             default_app_key,
             default_member_id,
             fixtures: placeholder,
@@ -446,15 +451,20 @@ impl State {
         read(&self.tokens).get(token).cloned()
     }
 
-    /// Revokes `token`; afterwards it answers `invalid token` (SPEC S5). False if unknown.
+    /// Revokes `token`; afterwards it answers `invalid token` (SPEC S5), and its webhooks are
+    /// deleted (SPEC S9). False if unknown.
     pub(crate) fn revoke(&self, token: &str) -> bool {
-        match write(&self.tokens).get_mut(token) {
+        let known = match write(&self.tokens).get_mut(token) {
             Some(t) => {
                 t.revoked = true;
                 true
             }
             None => false,
+        };
+        if known {
+            self.webhooks.remove_token(token);
         }
+        known
     }
 
     /// Records an OAuth 1.0a nonce; false if this consumer key already used it with this

@@ -12,6 +12,7 @@ use trello_auth_core::client::{
 };
 use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
 use trello_auth_core::token::{Member, TokenInfo};
+use trello_auth_core::webhook::{NewWebhook, Webhook};
 use trello_auth_core::{BlockingTransport, Credentials, Request, Response};
 use trello_auth_net::unix_time;
 
@@ -122,6 +123,27 @@ impl Client {
     /// with [`Error::TokenRejected`](crate::Error::TokenRejected).
     pub fn revoke(&self) -> Result<()> {
         self.execute(self.session().revoke_request()?).map(drop)
+    }
+
+    /// `POST /1/webhooks`: registers `webhook` for this client's token (SPEC S9). Trello first
+    /// sends `HEAD` to the callback URL and creates the webhook only if that answers 200; else
+    /// the call fails with [`Error::BadRequest`](crate::Error::BadRequest).
+    ///
+    /// A POST is not retried once it may have reached Trello: after a timeout, look in
+    /// [`webhooks`](Self::webhooks) before creating it again.
+    pub fn create_webhook(&self, webhook: &NewWebhook) -> Result<Webhook> {
+        self.json(self.session().create_webhook_request(webhook))
+    }
+
+    /// `GET /1/tokens/{token}/webhooks`: the webhooks this client's token created (SPEC S9).
+    pub fn webhooks(&self) -> Result<Vec<Webhook>> {
+        self.json(self.session().webhooks_request()?)
+    }
+
+    /// `DELETE /1/webhooks/{id}`: deletes a webhook of this client's token (SPEC S9).
+    pub fn delete_webhook(&self, id: &str) -> Result<()> {
+        self.execute(self.session().delete_webhook_request(id)?)
+            .map(drop)
     }
 
     /// Sends `request` (for the API origin, without credentials) through the whole loop and

@@ -8,6 +8,7 @@ use serde_json::Value;
 use trello_auth_core::oauth1::{Callback, Consumer, RequestToken, TokenCredentials, Verifier};
 use trello_auth_core::oauth2::Grant;
 use trello_auth_core::token::{Member, TokenInfo};
+use trello_auth_core::webhook::{NewWebhook, Webhook};
 use trello_auth_core::Error as ClientError;
 use trello_auth_core::TokenRejection;
 use trello_auth_core::{
@@ -220,6 +221,27 @@ impl AnyClient {
         match self {
             AnyClient::Hyper { client, rt } => rt.block_on(client.revoke()),
             AnyClient::Ureq(client) => client.revoke(),
+        }
+    }
+
+    pub fn create_webhook(&self, webhook: &NewWebhook) -> Result<Webhook, ClientError> {
+        match self {
+            AnyClient::Hyper { client, rt } => rt.block_on(client.create_webhook(webhook)),
+            AnyClient::Ureq(client) => client.create_webhook(webhook),
+        }
+    }
+
+    pub fn webhooks(&self) -> Result<Vec<Webhook>, ClientError> {
+        match self {
+            AnyClient::Hyper { client, rt } => rt.block_on(client.webhooks()),
+            AnyClient::Ureq(client) => client.webhooks(),
+        }
+    }
+
+    pub fn delete_webhook(&self, id: &str) -> Result<(), ClientError> {
+        match self {
+            AnyClient::Hyper { client, rt } => rt.block_on(client.delete_webhook(id)),
+            AnyClient::Ureq(client) => client.delete_webhook(id),
         }
     }
 

@@ -5,6 +5,7 @@
 mod cases;
 mod harness;
 mod oauth2;
+mod webhooks;
 
 /// Expands each case (`suite::case`) into four tests: `hyper_http`, `hyper_https`,
 /// `ureq_http`, `ureq_https`.
@@ -51,4 +52,9 @@ tests_with_transports!(
     oauth2::oauth2_a_hook_that_fails_once,
     oauth2::oauth2_revoked_grant_means_reauthorize,
     oauth2::oauth2_reuse_after_the_leeway_kills_the_grant,
+    webhooks::webhooks_round_trip,
+    webhooks::board_webhooks_get_card_changes,
+    webhooks::webhooks_are_refused_as_trello_refuses_them,
+    webhooks::failed_deliveries_are_retried_and_410_deletes,
+    webhooks::revoking_the_token_deletes_its_webhooks,
 );

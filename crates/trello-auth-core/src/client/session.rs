@@ -21,6 +21,7 @@ use crate::rate_limit::RateLimiter;
 use crate::retry::RetryPolicy;
 use crate::secret::Token;
 use crate::token;
+use crate::webhook;
 use crate::Request;
 
 /// How a client authenticates its calls.
@@ -263,6 +264,22 @@ impl Session {
     /// `DELETE /1/tokens/{token}/` for the session's token (SPEC S5), for [`call`](Self::call).
     pub fn revoke_request(&self) -> Result<Request, Error> {
         Ok(token::revoke(&self.api, self.user_token()?))
+    }
+
+    /// `POST /1/webhooks` for `webhook` (SPEC S9), for [`call`](Self::call).
+    pub fn create_webhook_request(&self, webhook: &webhook::NewWebhook) -> Request {
+        webhook::create(&self.api, webhook)
+    }
+
+    /// `GET /1/tokens/{token}/webhooks` for the session's token (SPEC S9), for
+    /// [`call`](Self::call).
+    pub fn webhooks_request(&self) -> Result<Request, Error> {
+        Ok(webhook::list(&self.api, self.user_token()?))
+    }
+
+    /// `DELETE /1/webhooks/{id}` (SPEC S9), for [`call`](Self::call).
+    pub fn delete_webhook_request(&self, id: &str) -> Result<Request, Error> {
+        webhook::delete(&self.api, id)
     }
 
     /// Starts walking `request` (without credentials) through the loop.

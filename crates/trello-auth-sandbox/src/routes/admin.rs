@@ -51,6 +51,11 @@ pub(crate) fn handle(state: &State, req: &Req, rest: &str) -> Response {
             state.faults.clear();
             Ok(ok(&json!({ "cleared": true })))
         }
+        (Method::GET, "webhooks/deliveries") => Ok(ok(&json!(state.webhooks.deliveries()))),
+        (Method::DELETE, "webhooks/deliveries") => {
+            state.webhooks.clear_deliveries();
+            Ok(ok(&json!({ "cleared": true })))
+        }
         (Method::GET, "requests") => Ok(ok(&json!(state.log.snapshot()))),
         (Method::DELETE, "requests") => {
             state.log.clear();

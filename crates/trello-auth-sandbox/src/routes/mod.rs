@@ -8,6 +8,7 @@ pub(crate) mod oauth2;
 pub(crate) mod rest;
 pub(crate) mod storage;
 pub(crate) mod tokens;
+pub(crate) mod webhooks;
 
 use http::{Method, StatusCode};
 
@@ -67,6 +68,7 @@ pub(crate) fn dispatch(
         }
         ["OAuthGetAccessToken"] => oauth1::access_token(state, req, meta),
         ["tokens", ..] => tokens::handle(state, req, params, meta, &segs[1..]),
+        ["webhooks", ..] => webhooks::handle(state, req, params, meta, &segs[1..]),
         _ => rest::handle(state, req, params, meta, &segs),
     }
 }

@@ -9,7 +9,8 @@ use crate::credentials::{guarded, Need, Principal};
 use crate::random;
 use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
-use crate::state::{lock, Board, Card, State, World};
+use crate::state::{lock, Board, Card, List, State, World};
+use crate::webhooks::{actions, deliver};
 
 /// Routes `/1/{segs...}` (not `tokens`, `authorize` or the OAuth endpoints).
 pub(crate) fn handle(
@@ -54,7 +55,7 @@ pub(crate) fn handle(
                         .lists
                         .values()
                         .filter(|l| l.board_id == b.id)
-                        .map(|l| json!({ "id": l.id, "name": l.name, "closed": false, "idBoard": l.board_id }))
+                        .map(list_json)
                         .collect();
                     lists.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
                     json_ok(&Value::Array(lists))
@@ -70,6 +71,11 @@ pub(crate) fn handle(
         ["cards", id, "name"] if m == Method::PUT => {
             guarded(state, req, params, meta, Need::Write, |p| {
                 rename_card(state, p, id, params)
+            })
+        }
+        ["cards", id, "actions", "comments"] if m == Method::POST => {
+            guarded(state, req, params, meta, Need::Write, |p| {
+                add_comment(state, p, id, params)
             })
         }
         ["cards", id, "attachments", att, "download", file] if m == Method::GET => {
@@ -108,7 +114,7 @@ fn my_boards(state: &State, p: &Principal) -> Response {
     json_ok(&Value::Array(boards.into_iter().map(board_json).collect()))
 }
 
-fn board_json(b: &Board) -> Value {
+pub(crate) fn board_json(b: &Board) -> Value {
     json!({
         "id": b.id,
         "name": b.name,
@@ -119,7 +125,7 @@ fn board_json(b: &Board) -> Value {
     })
 }
 
-fn card_json(c: &Card) -> Value {
+pub(crate) fn card_json(c: &Card) -> Value {
     json!({
         "id": c.id,
         "name": c.name,
@@ -129,6 +135,10 @@ fn card_json(c: &Card) -> Value {
         "idBoard": c.board_id,
         "badges": { "attachments": c.attachments.len() },
     })
+}
+
+pub(crate) fn list_json(l: &List) -> Value {
+    json!({ "id": l.id, "name": l.name, "closed": false, "idBoard": l.board_id })
 }
 
 /// Looks up a board visible to the caller: 400 `invalid id`, 404, or 401 for another
@@ -187,13 +197,39 @@ fn rename_card(state: &State, p: &Principal, id: &str, params: &Params) -> Respo
             );
         };
         let mut world = lock(&state.world);
-        match world.cards.get_mut(id) {
-            Some(c) => {
-                c.name = value.to_owned();
-                json_ok(&card_json(c))
-            }
-            None => response::not_found(),
+        let Some(c) = world.cards.get_mut(id) else {
+            return response::not_found();
+        };
+        let old = std::mem::replace(&mut c.name, value.to_owned());
+        let card = c.clone();
+        if let Some(member) = state.member(&p.member_id) {
+            let now = state.clock.now_ms();
+            let change = actions::card_renamed(&world, &member, &card, &old, now);
+            drop(world);
+            deliver::notify(&state.webhooks, change, now);
         }
+        json_ok(&card_json(&card))
+    })
+}
+
+/// `POST /1/cards/{id}/actions/comments`: answers the `commentCard` action, which goes to
+/// the webhooks of the card, its list and its board.
+fn add_comment(state: &State, p: &Principal, id: &str, params: &Params) -> Response {
+    with_card(state, p, id, |card| {
+        let Some(text) = params.get("text").filter(|t| !t.trim().is_empty()) else {
+            return response::json(
+                StatusCode::BAD_REQUEST,
+                r#"{"message":"invalid value for text","error":"ERROR"}"#,
+            );
+        };
+        let Some(member) = state.member(&p.member_id) else {
+            return response::not_found();
+        };
+        let now = state.clock.now_ms();
+        let change = actions::comment_added(&lock(&state.world), &member, card, text, now);
+        let action = change.action.clone();
+        deliver::notify(&state.webhooks, change, now);
+        json_ok(&action)
     })
 }
 

@@ -45,6 +45,9 @@ pub(crate) fn handle(
                 None => response::not_found(),
             })
         }),
+        [t, "webhooks"] if m == Method::GET => guarded(state, req, params, meta, Need::Read, |p| {
+            with_token(state, p, t, |_| webhooks_json(state, t))
+        }),
         [t] if m == Method::DELETE => guarded(state, req, params, meta, Need::Read, |p| {
             with_token(state, p, t, |_| {
                 state.revoke(t);
@@ -75,7 +78,18 @@ fn with_token(
     f(&rec)
 }
 
-fn token_json(state: &State, _token: &str, rec: &TokenRecord) -> Response {
+/// The token's webhooks (SPEC S9).
+fn webhooks_json(state: &State, token: &str) -> Response {
+    let hooks: Vec<serde_json::Value> = state
+        .webhooks
+        .of_token(token)
+        .iter()
+        .map(crate::webhooks::Hook::json)
+        .collect();
+    response::json_value(StatusCode::OK, &serde_json::Value::Array(hooks))
+}
+
+fn token_json(state: &State, token: &str, rec: &TokenRecord) -> Response {
     let app_name = state
         .app(&rec.app_key)
         .map(|a| a.app.name.clone())
@@ -99,7 +113,7 @@ fn token_json(state: &State, _token: &str, rec: &TokenRecord) -> Response {
             perm("*", "Board"),
             perm("*", "Organization"),
         ],
-        "webhooks": [],
+        "webhooks": state.webhooks.of_token(token).iter().map(crate::webhooks::Hook::json).collect::<Vec<_>>(),
     });
     response::json_value(StatusCode::OK, &body)
 }
