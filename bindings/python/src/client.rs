@@ -9,6 +9,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use trello_auth_core::client::ensure_success;
 use trello_auth_core::oauth1::{Consumer, TokenCredentials};
+use trello_auth_core::webhook::{self, NewWebhook};
 use trello_auth_core::{
     token, ApiKey, AppSecret, Credentials, Origin, Placement, Request, RetryPolicy, Token,
     TokenSecret,
@@ -190,6 +191,47 @@ impl Client {
     fn revoke(&self, py: Python<'_>) -> PyResult<()> {
         self.send(py, token::revoke(&self.api, &self.token))
             .map(drop)
+    }
+
+    /// `POST /1/webhooks` (SPEC S9): a webhook delivering the changes of `id_model` to
+    /// `callback_url` (kept exactly as given: deliveries are signed over it), after Trello's
+    /// `HEAD` check of the URL answered 200.
+    #[pyo3(signature = (callback_url, id_model, *, description = None, active = None))]
+    fn create_webhook(
+        &self,
+        py: Python<'_>,
+        callback_url: &str,
+        id_model: &str,
+        description: Option<&str>,
+        active: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        let mut hook = NewWebhook::new(callback_url, id_model).map_err(|e| {
+            let argument = if e.to_string().contains("idModel") {
+                "id_model"
+            } else {
+                "callback_url"
+            };
+            errors::invalid_argument(py, argument, &e.to_string())
+        })?;
+        if let Some(d) = description {
+            hook = hook.description(d);
+        }
+        if let Some(a) = active {
+            hook = hook.active(a);
+        }
+        self.send(py, webhook::create(&self.api, &hook))
+    }
+
+    /// `GET /1/tokens/{token}/webhooks` (SPEC S9): the webhooks this client's token created.
+    fn webhooks(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.send(py, webhook::list(&self.api, &self.token))
+    }
+
+    /// `DELETE /1/webhooks/{id}` (SPEC S9).
+    fn delete_webhook(&self, py: Python<'_>, id: &str) -> PyResult<()> {
+        let request = webhook::delete(&self.api, id)
+            .map_err(|e| errors::invalid_argument(py, "id", &e.to_string()))?;
+        self.send(py, request).map(drop)
     }
 
     /// The API origin calls go to, like `https://api.trello.com`.

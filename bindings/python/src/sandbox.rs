@@ -8,6 +8,7 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use trello_auth_sandbox::consent::{self, ConsentForm};
+use trello_auth_sandbox::{DeliveryOutcome, DeliveryPolicy, WebhookDelivery};
 use trello_auth_sandbox::{
     Admin, Expiration, Fault, RateLimits, RecordedRequest, RouteMatch, Sandbox, Scopes, TokenSpec,
 };
@@ -37,18 +38,26 @@ pub struct PySandbox {
 impl PySandbox {
     #[new]
     #[pyo3(
-        text_signature = "(*, tls=False, rate_limits=None, allowed_origins=None, worker_threads=2)"
+        text_signature = "(*, tls=False, rate_limits=None, allowed_origins=None, worker_threads=2, webhook_retry_delays=None, webhook_timeout=None)"
     )]
-    #[pyo3(signature = (*, tls = false, rate_limits = None, allowed_origins = None, worker_threads = Int::new(2)))]
+    #[pyo3(signature = (*, tls = false, rate_limits = None, allowed_origins = None, worker_threads = Int::new(2), webhook_retry_delays = None, webhook_timeout = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         tls: bool,
         rate_limits: Option<(Int, Int, f64)>,
         allowed_origins: Option<Vec<String>>,
         worker_threads: Int,
+        webhook_retry_delays: Option<Vec<f64>>,
+        webhook_timeout: Option<f64>,
     ) -> PyResult<Self> {
         let workers = worker_threads.range(py, "worker_threads", 1, 16)?;
         let mut builder = Sandbox::builder().tls(tls).worker_threads(workers as usize);
+        builder = builder.webhook_delivery(delivery_policy(
+            py,
+            webhook_retry_delays,
+            webhook_timeout,
+        )?);
         if let Some((key_max, token_max, window)) = rate_limits {
             let key_max = key_max.range(py, "rate_limits", 1, u32::MAX.into())?;
             let token_max = token_max.range(py, "rate_limits", 1, u32::MAX.into())?;
@@ -313,6 +322,29 @@ impl PySandbox {
         self.admin.clear_faults();
     }
 
+    /// The webhook deliveries finished so far (SPEC S9), oldest first: a list of dicts.
+    fn webhook_deliveries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        deliveries(py, self.admin.webhook_deliveries())
+    }
+
+    /// Waits until at least `count` deliveries are logged or `timeout` seconds passed; the log.
+    #[pyo3(signature = (count, *, timeout = 10.0))]
+    fn wait_for_webhook_deliveries<'py>(
+        &self,
+        py: Python<'py>,
+        count: usize,
+        timeout: f64,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let timeout = seconds(py, "timeout", timeout)?;
+        let log = py.detach(|| self.admin.wait_for_webhook_deliveries(count, timeout));
+        deliveries(py, log)
+    }
+
+    /// The ids of every registered webhook, of every token.
+    fn webhook_ids(&self) -> Vec<String> {
+        self.admin.webhook_ids()
+    }
+
     /// The requests received so far, credentials redacted: a list of dicts.
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         recorded(py, self.admin.requests())
@@ -372,6 +404,74 @@ impl PySandbox {
     fn __repr__(&self) -> String {
         format!("_Sandbox(api_base='{}')", self.api_base)
     }
+}
+
+/// Seconds as a `Duration`: finite, 0 to a day.
+fn seconds(py: Python<'_>, argument: &str, secs: f64) -> PyResult<Duration> {
+    if secs.is_finite() && (0.0..=86_400.0).contains(&secs) {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(errors::invalid_argument(
+            py,
+            argument,
+            "expected seconds from 0 to 86400",
+        ))
+    }
+}
+
+/// The sandbox's webhook delivery policy from the constructor's arguments.
+fn delivery_policy(
+    py: Python<'_>,
+    delays: Option<Vec<f64>>,
+    timeout: Option<f64>,
+) -> PyResult<DeliveryPolicy> {
+    let mut policy = DeliveryPolicy::default();
+    if let Some(delays) = delays {
+        policy.retry_delays = delays
+            .into_iter()
+            .map(|d| seconds(py, "webhook_retry_delays", d))
+            .collect::<PyResult<_>>()?;
+    }
+    if let Some(t) = timeout {
+        policy.timeout = seconds(py, "webhook_timeout", t)?;
+        if policy.timeout.is_zero() {
+            return Err(errors::invalid_argument(
+                py,
+                "webhook_timeout",
+                "expected seconds above 0",
+            ));
+        }
+    }
+    Ok(policy)
+}
+
+fn deliveries<'py>(py: Python<'py>, log: Vec<WebhookDelivery>) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for d in log {
+        let item = PyDict::new(py);
+        item.set_item("webhook_id", d.webhook_id)?;
+        item.set_item("id_model", d.id_model)?;
+        item.set_item("callback_url", d.callback_url)?;
+        item.set_item("action_type", d.action_type)?;
+        item.set_item("action_id", d.action_id)?;
+        let attempts = PyList::empty(py);
+        for a in d.attempts {
+            let attempt = PyDict::new(py);
+            attempt.set_item("status", a.status)?;
+            attempt.set_item("error", a.error)?;
+            attempts.append(attempt)?;
+        }
+        item.set_item("attempts", attempts)?;
+        let outcome = match d.outcome {
+            DeliveryOutcome::Delivered => "delivered",
+            DeliveryOutcome::Failed => "failed",
+            DeliveryOutcome::Gone => "gone",
+            _ => "unknown",
+        };
+        item.set_item("outcome", outcome)?;
+        out.append(item)?;
+    }
+    Ok(out)
 }
 
 fn recorded<'py>(py: Python<'py>, requests: Vec<RecordedRequest>) -> PyResult<Bound<'py, PyList>> {

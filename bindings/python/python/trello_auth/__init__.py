@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from . import adapters, errors, oauth1, oauth2, sandbox, webhooks
 from ._login import login
-from ._types import LoginMember, Member, Permission, TokenInfo
+from ._types import LoginMember, Member, Permission, TokenInfo, Webhook
 from ._trello_auth import (
     Client,
     Credentials,
@@ -112,6 +112,7 @@ __all__ = [
     "TransportError",
     "TrelloAuthError",
     "Verdict",
+    "Webhook",
     "WebhookSignatureError",
     "__version__",
     "adapters",

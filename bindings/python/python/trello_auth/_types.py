@@ -20,6 +20,9 @@ __all__ = [
     "SandboxFixtures",
     "SandboxMember",
     "TokenInfo",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]
 
 
@@ -120,3 +123,41 @@ class RecordedRequest(TypedDict):
     body: Optional[str]
     status: int
     counted: Optional[Counted]
+
+
+class _WebhookKeys(TypedDict):
+    id: str
+    description: str
+    idModel: str
+    callbackURL: str
+    active: bool
+
+
+class Webhook(_WebhookKeys, total=False):
+    """A webhook (``Client.create_webhook()``, ``Client.webhooks()``), as Trello answers it:
+    ``callbackURL`` is the URL its deliveries are signed over; other keys may be present."""
+
+    consecutiveFailures: int
+    firstConsecutiveFailDate: Optional[str]
+
+
+class WebhookAttempt(TypedDict):
+    """One attempt of a sandbox delivery: the ``status`` answered, or the ``error``
+    (``timeout``, ``connect``) when there was none."""
+
+    status: Optional[int]
+    error: Optional[str]
+
+
+class WebhookDelivery(TypedDict):
+    """A delivery the sandbox finished (``Sandbox.webhook_deliveries()``): every attempt, and
+    the ``outcome``: ``delivered`` (2xx), ``failed`` (out of retries) or ``gone`` (410, the
+    webhook deleted)."""
+
+    webhook_id: str
+    id_model: str
+    callback_url: str
+    action_type: str
+    action_id: str
+    attempts: list[WebhookAttempt]
+    outcome: str

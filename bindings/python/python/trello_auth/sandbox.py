@@ -38,9 +38,16 @@ from types import TracebackType
 from typing import Any, Optional
 
 from ._trello_auth import _Sandbox
-from ._types import RecordedRequest, SandboxFixtures, SandboxMember
+from ._types import RecordedRequest, SandboxFixtures, SandboxMember, WebhookDelivery
 
-__all__ = ["RecordedRequest", "Sandbox", "SandboxFixtures", "SandboxMember", "sandbox"]
+__all__ = [
+    "RecordedRequest",
+    "Sandbox",
+    "SandboxFixtures",
+    "SandboxMember",
+    "WebhookDelivery",
+    "sandbox",
+]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -56,6 +63,13 @@ class Sandbox:
     ``rate_limits`` is ``(key_max, token_max, window_seconds)`` (Trello: 300, 100, 10 s);
     ``allowed_origins`` replaces the default app's allowed origins for ``return_url`` and OAuth
     callbacks (default ``http://localhost:8080`` and ``http://127.0.0.1:8080``).
+
+    Webhooks (SPEC S9): a rename (``PUT /1/cards/{id}/name``) or a comment
+    (``POST /1/cards/{id}/actions/comments``) is delivered, signed with ``app_secret``, to the
+    webhooks of the card, its list and its board. A delivery not answered 2xx is retried after
+    each of ``webhook_retry_delays`` seconds (default 0.25, 0.5, 1), an attempt failing after
+    ``webhook_timeout`` seconds (default 3); 410 deletes the webhook. Plain ``http://``
+    callbacks must be loopback.
     """
 
     def __init__(
@@ -65,13 +79,18 @@ class Sandbox:
         rate_limits: Optional[tuple[int, int, float]] = None,
         allowed_origins: Optional[Sequence[str]] = None,
         worker_threads: int = 2,
+        webhook_retry_delays: Optional[Sequence[float]] = None,
+        webhook_timeout: Optional[float] = None,
     ) -> None:
         origins = list(allowed_origins) if allowed_origins is not None else None
+        delays = list(webhook_retry_delays) if webhook_retry_delays is not None else None
         self._native = _Sandbox(
             tls=tls,
             rate_limits=rate_limits,
             allowed_origins=origins,
             worker_threads=worker_threads,
+            webhook_retry_delays=delays,
+            webhook_timeout=webhook_timeout,
         )
         self._ca_file: Optional[str] = None
         pem = self._native.ca_pem
@@ -270,6 +289,20 @@ class Sandbox:
     def clear_faults(self) -> None:
         """Disarms every fault."""
         self._native.clear_faults()
+
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """The webhook deliveries finished so far, oldest first, each with its attempts and
+        its ``outcome``."""
+        return self._native.webhook_deliveries()
+
+    def wait_for_webhook_deliveries(self, count: int, *, timeout: float = 10.0) -> list[WebhookDelivery]:
+        """Waits until at least ``count`` deliveries are over (or ``timeout`` seconds passed)
+        and returns the log: how a test waits for retries to end, without sleeping."""
+        return self._native.wait_for_webhook_deliveries(count, timeout=timeout)
+
+    def webhook_ids(self) -> list[str]:
+        """The ids of every registered webhook, of every token."""
+        return self._native.webhook_ids()
 
     def requests(self) -> list[RecordedRequest]:
         """The requests received so far, every credential redacted."""
