@@ -8,6 +8,8 @@ use trello_auth_core::{
     AppSecret, Credentials, Error, Origin, Placement, Token, TokenSecret,
 };
 
+mod webhook;
+
 /// Every secret below contains this marker; no output may.
 const MARK: &str = "c4n4ry";
 const TOKEN: &str = "ATTAc4n4ry0000000000000000000000000000000000000000000000000000000000C4N4RY00";

@@ -4,7 +4,8 @@
 //! Authorize URL → consent (the demo plays the user pressing Allow) → token captured from the
 //! fragment → the login helper's loopback receiver capturing a token as a browser delivers it → `members/me` with each placement over hyper and over ureq → token introspection →
 //! revoke → the next call classified "token revoked: re-authorize" → the OAuth 1.0a
-//! three-legged flow → a signed call → OAuth 2.0 (consent with PKCE, code exchange, a Bearer
+//! three-legged flow → a signed call → a webhook delivery verified and a 410 that deletes it →
+//! OAuth 2.0 (consent with PKCE, code exchange, a Bearer
 //! call, a refresh that rotates, re-authorization after a reused refresh token) → a
 //! rate-limited burst absorbed by backoff → four workers on one key, overrunning it with a
 //! limiter each and not at all on one Redis budget. Exits
@@ -17,6 +18,7 @@ mod fleet;
 mod login;
 mod oauth2;
 mod report;
+mod webhooks;
 
 use std::time::{Duration, Instant};
 
@@ -206,6 +208,13 @@ fn walk(sb: &Sandbox, r: &mut Report) -> Result<(), String> {
         me.username
     ));
     r.check(seen == "SignedHeader", "the sandbox verified the signature");
+
+    let fresh = Credentials::new(
+        key.clone(),
+        trello_auth_core::Token::new(sb.token()).map_err(|e| e.to_string())?,
+    )
+    .with_api_base(api.clone());
+    webhooks::step(sb, &clients, &fresh, &auth, r)?;
 
     // Last: it moves the sandbox clock on by more than an hour.
     oauth2::walk(sb, &clients, &api, &auth, r)

@@ -15,6 +15,9 @@ fn the_demo_walks_every_step_and_shows_no_secret_in_full() {
     );
     for step in [
         "OAuth 1.0a three-legged flow",
+        "the signed delivery verified",
+        "verified: HMAC-SHA1 of the raw body and the registered URL",
+        "410 deleted the webhook",
         "OAuth 2.0 (SPEC S8)",
         "refresh token rotated",
         "the whole grant died",
