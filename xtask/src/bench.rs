@@ -8,9 +8,10 @@ use xshell::{cmd, Shell};
 use crate::step;
 
 /// `(package, bench target)` pairs, in the order they run.
-const BENCHES: [(&str, &str); 3] = [
+const BENCHES: [(&str, &str); 4] = [
     ("trello-auth-core", "core"),
     ("trello-auth-core", "oauth1"),
+    ("trello-auth-core", "webhook"),
     ("trello-auth-sandbox", "throughput"),
 ];
 
