@@ -8,10 +8,10 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use trello_auth_sandbox::consent::{self, ConsentForm};
-use trello_auth_sandbox::{DeliveryOutcome, DeliveryPolicy, WebhookDelivery};
 use trello_auth_sandbox::{
     Admin, Expiration, Fault, RateLimits, RecordedRequest, RouteMatch, Sandbox, Scopes, TokenSpec,
 };
+use trello_auth_sandbox::{DeliveryOutcome, DeliveryPolicy, WebhookDelivery};
 
 use crate::convert::Int;
 use crate::errors;
@@ -53,11 +53,8 @@ impl PySandbox {
     ) -> PyResult<Self> {
         let workers = worker_threads.range(py, "worker_threads", 1, 16)?;
         let mut builder = Sandbox::builder().tls(tls).worker_threads(workers as usize);
-        builder = builder.webhook_delivery(delivery_policy(
-            py,
-            webhook_retry_delays,
-            webhook_timeout,
-        )?);
+        builder =
+            builder.webhook_delivery(delivery_policy(py, webhook_retry_delays, webhook_timeout)?);
         if let Some((key_max, token_max, window)) = rate_limits {
             let key_max = key_max.range(py, "rate_limits", 1, u32::MAX.into())?;
             let token_max = token_max.range(py, "rate_limits", 1, u32::MAX.into())?;

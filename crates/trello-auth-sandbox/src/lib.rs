@@ -4,7 +4,7 @@
 //! It behaves like Trello as the repository's `docs/trello.md` describes it (its sections are
 //! cited as "SPEC S4.1"): the consent page with Allow/Deny, display/fragment/postMessage
 //! delivery and deny, allowed origins, tokens with scope and expiry, `members/me`, the token
-//! resource with revocation, a few board/card routes that exercise every credential placement,
+//! resource with revocation, webhooks with signed deliveries (SPEC S9), a few board/card routes that exercise every credential placement,
 //! the attachment download that redirects to a second ("storage") origin, 429s with Trello's
 //! bodies and headers, a 403 for a GET with a body, the three OAuth 1.0a endpoints with real
 //! HMAC-SHA1 verification (written independently of `trello-auth-core`, so it catches the
@@ -155,7 +155,11 @@
 //! | `PUT /1/cards/{id}/name` | `value` from the query or body; needs `write` |
 //! | `POST /1/cards` | `idList` (+ `name`) from the query, a JSON or a form body; needs `write` |
 //! | `GET /1/cards/{id}/attachments/{idAttachment}/download/{file}` | header credentials only; 302 to [`Sandbox::storage_base`], which records whether credentials followed ([`Admin::storage_requests`]) |
-//! | `GET /1/tokens/{t}`, `GET /1/tokens/{t}/member`, `DELETE /1/tokens/{t}` | SPEC S5; the path token must be the caller member's; afterwards 401 `invalid token` |
+//! | `POST /1/cards/{id}/actions/comments` | `text`; needs `write`; answers the `commentCard` action |
+//! | `GET /1/tokens/{t}`, `GET /1/tokens/{t}/member`, `DELETE /1/tokens/{t}` | SPEC S5; the path token must be the caller member's; afterwards 401 `invalid token`, and the token's webhooks are deleted |
+//! | `GET /1/tokens/{t}/webhooks` | SPEC S9: the webhooks that token created |
+//! | `POST /1/webhooks` | SPEC S9: `callbackURL`, `idModel` (a board, list or card the token can read, or its member), `description`, `active`; first `HEAD callbackURL`, and no webhook unless it answers 200 (400 `URL (...) did not return 200 status code, got N`); the same callback, model and token twice: 400 |
+//! | `GET /1/webhooks/{id}`, `DELETE /1/webhooks/{id}` | the caller's token's webhooks only (else 404) |
 //! | `GET /1/authorize` | SPEC S1: the consent page, or a 400 HTML error page (bad key, bad scope/expiration, unpaired `callback_method`/`return_url`, `return_url` outside the allowed origins with SPEC S7's text) |
 //! | `POST /1/token/approve` | the consent form: `approve=Allow` or `approve=Deny`, the hidden fields as rendered, and the single-use `requestKey` (403 if missing, reused or older than an hour; 400 if a field was altered) |
 //! | `POST /1/OAuthGetRequestToken` | SPEC S6; signed with the consumer; `oauth_callback` is `oob` or an http(s) URL |
@@ -194,6 +198,60 @@
 //! token, or one in the query or a body, answers 401 `invalid token`; `/1/tokens/*` with a
 //! Bearer header answers 400 (they are key + token routes, SPEC S8.7).
 //!
+//! Webhooks (SPEC S9): renaming a card (`PUT /1/cards/{id}/name`) or commenting on it sends the
+//! action (`updateCard` with `data.old.name`, or `commentCard` with `data.text`, each with
+//! `data.card`, `data.list`, `data.board`, `memberCreator` and `display`) to every active
+//! webhook watching the card, its list or its board, as `POST callbackURL` with the body
+//! `{"action": ..., "model": ...}` (the watched model) and `X-Trello-Webhook` =
+//! `base64(HMAC-SHA1(app secret, body || callbackURL))`, computed with the sandbox's own code.
+//! A webhook made with an OAuth 2.0 token is signed with its client's secret. A delivery not
+//! answered 2xx within the timeout is retried after each of [`DeliveryPolicy::retry_delays`]
+//! (default 0.25 s, 0.5 s, 1 s; timeout 3 s; set with [`SandboxBuilder::webhook_delivery`]);
+//! 410 deletes the webhook. Plain `http://` callbacks must be loopback (`localhost`,
+//! `127.0.0.0/8`, `[::1]`), else 400 before anything is sent; `https://` callbacks are checked
+//! against the Mozilla roots. Redirects are not followed. Finished deliveries are logged with
+//! each attempt ([`Admin::webhook_deliveries`], [`Admin::wait_for_webhook_deliveries`]), and
+//! [`WebhookReceiver`] is a callback URL for tests that answers as scripted.
+//!
+//! ```
+//! use std::time::Duration;
+//! use trello_auth_sandbox::{DeliveryOutcome, Sandbox, WebhookReceiver};
+//!
+//! let sb = Sandbox::builder().start_blocking()?;
+//! let receiver = WebhookReceiver::start()?;
+//! let card = &sb.fixtures().card_id;
+//! // Any HTTP client will do; this is a bare one.
+//! let call = |method: &str, path: &str, body: &str| {
+//!     use std::io::{Read, Write};
+//!     let host = sb.api_base().trim_start_matches("http://");
+//!     let mut tcp = std::net::TcpStream::connect(host).unwrap();
+//!     write!(
+//!         tcp,
+//!         "{method} {path}?key={}&token={} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\
+//!          content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+//!         sb.app().key,
+//!         sb.token(),
+//!         body.len()
+//!     )
+//!     .unwrap();
+//!     let mut answer = String::new();
+//!     tcp.read_to_string(&mut answer).unwrap();
+//!     answer
+//! };
+//! let created = call(
+//!     "POST",
+//!     "/1/webhooks",
+//!     &format!(r#"{{"callbackURL":"{}","idModel":"{card}"}}"#, receiver.url()),
+//! );
+//! assert!(created.starts_with("HTTP/1.1 200"), "{created}");
+//! call("PUT", &format!("/1/cards/{card}/name"), r#"{"value":"Renamed"}"#);
+//! let delivery = receiver.next_delivery(Duration::from_secs(20)).expect("a delivery");
+//! assert!(delivery.signature().is_some());
+//! let log = sb.admin().wait_for_webhook_deliveries(1, Duration::from_secs(20));
+//! assert_eq!(log[0].outcome, DeliveryOutcome::Delivered);
+//! # Ok::<(), trello_auth_sandbox::Error>(())
+//! ```
+//!
 //! OAuth 1.0a (RFC 5849): HMAC-SHA1 only. The base string is rebuilt from the listener's scheme
 //! and the `Host` header, the query and form-body parameters and the header's `oauth_*`
 //! parameters. Answers: missing parameter 400 `missing oauth parameter`; PLAINTEXT or another
@@ -224,6 +282,8 @@
 //! | `POST /__sandbox/oauth2/revoke` | `{"client_id", "member_id"?}` → `{"revoked": N}` (every token of those grants stops working) |
 //! | `GET /__sandbox/requests` | → `[{"listener": "api"\|"storage", "method", "path", "placement": "none"\|"query"\|"header"\|"signed_header"\|"body"\|"multiple", "credentials_present", "authorization", "body", "status"}]` (oldest first, last 10,000) |
 //! | `DELETE /__sandbox/requests` | clears the log |
+//! | `GET /__sandbox/webhooks/deliveries` | → `[{"webhook_id", "id_model", "callback_url", "action_type", "action_id", "attempts": [{"status", "error": null\|"timeout"\|"connect"}], "outcome": "delivered"\|"failed"\|"gone"}]` (oldest first, finished deliveries only) |
+//! | `DELETE /__sandbox/webhooks/deliveries` | clears the delivery log |
 //!
 //! A fault applies to the next `count` requests whose path matches (prefix or exact, query
 //! excluded), on the API origin or the storage origin: first the latency (slept in the server),
