@@ -102,6 +102,10 @@ def test_a_rename_is_delivered_signed_and_verifies(sb: Sandbox, receiver: Receiv
     ta.webhooks.verify(sb.app_secret, url, body, headers[ta.webhooks.HEADER])
     assert json.loads(body)["action"]["data"]["text"] == "from Python"
 
+    # The canary: the secret that signs is nowhere the sandbox shows a delivery.
+    shown = repr(sb.wait_for_webhook_deliveries(2, timeout=PATIENCE)) + repr(sb.requests()) + repr(sb)
+    assert sb.app_secret not in shown
+
     client.delete_webhook(hook["id"])
     assert client.webhooks() == []
 

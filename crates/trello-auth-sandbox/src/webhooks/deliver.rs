@@ -234,3 +234,57 @@ async fn deliver(webhooks: Webhooks, hook: Hook, body: Bytes, change: &Change, n
         outcome,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{check_callback_url, sign};
+
+    #[test]
+    fn the_signature_is_trellos() {
+        // Computed with Python's hmac and base64 over the same bytes.
+        let secret = "0123456789abcdef".repeat(4);
+        let got = sign(
+            &secret,
+            "http://127.0.0.1:8080/hook?x=1",
+            br#"{"action":{},"model":{}}"#,
+        );
+        assert_eq!(got, "g+/eHWNECKtQ/xyWCemNtKnsBAo=");
+    }
+
+    #[test]
+    fn plain_http_goes_to_loopback_only() {
+        for ok in [
+            "http://127.0.0.1:9/h",
+            "http://127.9.9.9/h",
+            "http://localhost:1/h",
+            "http://LOCALHOST/h",
+            "http://[::1]:80/h",
+            "https://example.com/h",
+        ] {
+            assert!(check_callback_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/h",
+            "http://10.0.0.1/h",
+            "http://localhost.example.com/h",
+            "http://0.0.0.0/h",
+            "ftp://127.0.0.1/h",
+            "https://127.0.0.1/h#frag",
+            "/relative",
+            "",
+        ] {
+            assert!(check_callback_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_callback_url_panics(url in any::<String>(), tail in "[ -~]{0,40}") {
+            let _ = check_callback_url(&url);
+            let _ = check_callback_url(&format!("http://127.0.0.1/{tail}"));
+            let _ = check_callback_url(&format!("https://{tail}"));
+        }
+    }
+}
