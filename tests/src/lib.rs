@@ -57,3 +57,8 @@ pub fn vector_files() -> std::io::Result<Vec<(String, String, PathBuf)>> {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The Rust examples of docs/webhooks.md, run as doctests.
+#[doc = include_str!("../../docs/webhooks.md")]
+#[cfg(doctest)]
+pub struct WebhookGuideDoctests;
