@@ -162,7 +162,7 @@ pub(crate) struct Meta {
     pub(crate) placement: Placement,
     pub(crate) counted: Option<crate::model::Counted>,
     /// A webhook waiting for its `HEAD` check (`POST /1/webhooks`).
-    pub(crate) webhook: Option<Box<crate::routes::webhooks::Draft>>,
+    pub(crate) webhook: Option<Box<crate::webhooks::Draft>>,
 }
 
 impl Default for Meta {

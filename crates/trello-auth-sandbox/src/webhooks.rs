@@ -4,7 +4,6 @@
 //! The HTTP side (the `HEAD` check at creation, signed deliveries with retries) is in
 //! [`deliver`]; the routes are in `routes::webhooks`.
 
-pub(crate) mod actions;
 pub(crate) mod deliver;
 
 use std::collections::HashMap;
@@ -14,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::state::lock;
+use crate::clock::iso8601;
 
 /// The header that carries a delivery's signature.
 pub(crate) const HEADER: &str = "x-trello-webhook";
@@ -47,9 +46,18 @@ impl Hook {
             "callbackURL": self.callback_url,
             "active": self.active,
             "consecutiveFailures": self.consecutive_failures,
-            "firstConsecutiveFailDate": self.first_failure_ms.map(crate::routes::tokens::iso8601),
+            "firstConsecutiveFailDate": self.first_failure_ms.map(iso8601),
         })
     }
+}
+
+/// A webhook checked by `POST /1/webhooks` and waiting for its `HEAD` check, which the server
+/// makes before answering (the request's `Meta` carries it there).
+#[derive(Debug)]
+pub(crate) struct Draft {
+    pub(crate) hook: Hook,
+    /// The callback URL as a request URI.
+    pub(crate) uri: http::Uri,
 }
 
 /// How the sandbox delivers: the wait before each retry, and how long an attempt (or the
@@ -275,4 +283,9 @@ impl Change {
         let s = |k: &str| self.action[k].as_str().unwrap_or_default().to_owned();
         (s("type"), s("id"))
     }
+}
+
+/// Locks a mutex, recovering from poisoning (a panicked delivery must not wedge the rest).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -1,6 +1,7 @@
 //! Request routing: the dispatch from listener, method and path to the handler modules, the
 //! admin API's apart (it takes no parameters and is not logged).
 
+pub(crate) mod actions;
 pub(crate) mod admin;
 pub(crate) mod authorize;
 pub(crate) mod oauth1;

@@ -9,8 +9,9 @@ use crate::credentials::{guarded, Need, Principal};
 use crate::random;
 use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
+use crate::routes::actions;
 use crate::state::{lock, Board, Card, List, State, World};
-use crate::webhooks::{actions, deliver};
+use crate::webhooks::deliver;
 
 /// Routes `/1/{segs...}` (not `tokens`, `authorize` or the OAuth endpoints).
 pub(crate) fn handle(

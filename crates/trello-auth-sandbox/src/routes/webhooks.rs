@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use http::{Method, StatusCode, Uri};
+use http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::credentials::{guarded, Need, Principal};
@@ -17,14 +17,7 @@ use crate::request::{Meta, Params, Req};
 use crate::response::{self, bodies, Response};
 use crate::routes::rest::is_object_id;
 use crate::state::{lock, State};
-use crate::webhooks::{deliver, Hook, Refused};
-
-/// A webhook checked and waiting for its `HEAD` check.
-#[derive(Debug)]
-pub(crate) struct Draft {
-    hook: Hook,
-    uri: Uri,
-}
+use crate::webhooks::{deliver, Draft, Hook, Refused};
 
 /// Routes `/1/webhooks[/{id}]`.
 pub(crate) fn handle(

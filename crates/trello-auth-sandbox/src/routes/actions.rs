@@ -4,11 +4,11 @@
 
 use serde_json::{json, Value};
 
-use super::Change;
+use super::rest::{board_json, card_json, list_json};
+use crate::clock::iso8601;
 use crate::random;
-use crate::routes::rest::{board_json, card_json, list_json};
-use crate::routes::tokens::iso8601;
 use crate::state::{Card, MemberRecord, World};
+use crate::webhooks::Change;
 
 /// `updateCard`, the card renamed from `old_name`.
 pub(crate) fn card_renamed(
