@@ -138,6 +138,15 @@ pub(crate) fn bad_request(body: &'static str) -> Response {
     text(StatusCode::BAD_REQUEST, Bytes::from_static(body.as_bytes()))
 }
 
+/// 400 with Trello's JSON body for a parameter it refused: `invalid value for {name}`.
+/// `name` is a parameter's name (no quoting needed); the keys are in Trello's order.
+pub(crate) fn invalid_value(name: &'static str) -> Response {
+    json(
+        StatusCode::BAD_REQUEST,
+        format!(r#"{{"message":"invalid value for {name}","error":"ERROR"}}"#),
+    )
+}
+
 /// A response that announces `full` bytes, sends part of them, then drops the connection.
 pub(crate) fn broken() -> Response {
     let mut r = http::Response::new(Body::Broken(

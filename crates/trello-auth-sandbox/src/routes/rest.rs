@@ -192,10 +192,7 @@ fn with_card(
 fn rename_card(state: &State, p: &Principal, id: &str, params: &Params) -> Response {
     with_card(state, p, id, |_| {
         let Some(value) = params.get("value").filter(|v| !v.trim().is_empty()) else {
-            return response::json(
-                StatusCode::BAD_REQUEST,
-                r#"{"message":"invalid value for name","error":"ERROR"}"#,
-            );
+            return response::invalid_value("name");
         };
         let mut world = lock(&state.world);
         let Some(c) = world.cards.get_mut(id) else {
@@ -218,10 +215,7 @@ fn rename_card(state: &State, p: &Principal, id: &str, params: &Params) -> Respo
 fn add_comment(state: &State, p: &Principal, id: &str, params: &Params) -> Response {
     with_card(state, p, id, |card| {
         let Some(text) = params.get("text").filter(|t| !t.trim().is_empty()) else {
-            return response::json(
-                StatusCode::BAD_REQUEST,
-                r#"{"message":"invalid value for text","error":"ERROR"}"#,
-            );
+            return response::invalid_value("text");
         };
         let Some(member) = state.member(&p.member_id) else {
             return response::not_found();
@@ -236,10 +230,7 @@ fn add_comment(state: &State, p: &Principal, id: &str, params: &Params) -> Respo
 
 fn create_card(state: &State, p: &Principal, params: &Params) -> Response {
     let Some(id_list) = params.get("idList") else {
-        return response::json(
-            StatusCode::BAD_REQUEST,
-            r#"{"message":"invalid value for idList","error":"ERROR"}"#,
-        );
+        return response::invalid_value("idList");
     };
     if !is_object_id(id_list) {
         return response::json(
@@ -249,10 +240,7 @@ fn create_card(state: &State, p: &Principal, params: &Params) -> Response {
     }
     let mut world = lock(&state.world);
     let Some(list) = world.lists.get(id_list).cloned() else {
-        return response::json(
-            StatusCode::BAD_REQUEST,
-            r#"{"message":"invalid value for idList","error":"ERROR"}"#,
-        );
+        return response::invalid_value("idList");
     };
     if world
         .boards
