@@ -337,6 +337,9 @@ pub mod consent;
 mod credentials;
 mod error;
 mod faults;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod html;
 mod model;
 mod oauth1_verify;

@@ -1,0 +1,58 @@
+//! Token capture (SPEC S1.4, S10): the redirect's fragment, a `postMessage`, a pasted string.
+
+use trello_auth_core::{
+    parse_fragment, parse_pasted_token, parse_post_message, CaptureError, Token,
+};
+
+use crate::input::Fields;
+
+/// What every capture must hold: a token it returns is one `Token::new` accepts and was in
+/// the input; an error has a code and a message that does not show the input's token.
+fn check(input: &str, result: Result<Token, CaptureError>) {
+    match result {
+        Ok(token) => {
+            let t = token.expose_secret();
+            assert!(
+                Token::new(t).is_ok(),
+                "a captured token must be a valid token"
+            );
+            let decoded = super::reference::unescape(input.as_bytes());
+            let decoded = String::from_utf8_lossy(&decoded);
+            assert!(
+                input.contains(t) || decoded.contains(t),
+                "a captured token must come from the input"
+            );
+            assert!(!format!("{token:?}").contains(t), "Debug shows the token");
+        }
+        Err(e) => {
+            assert!(!e.code().is_empty());
+            let message = e.to_string();
+            assert!(!message.is_empty());
+            for word in input.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if word.len() >= 64 && Token::new(word).is_ok() {
+                    super::assert_hidden(&message, word, "a capture error");
+                }
+            }
+        }
+    }
+}
+
+/// Fields: the fragment (with or without `#`).
+pub fn capture_fragment(data: &[u8]) {
+    let input = String::from_utf8_lossy(data);
+    check(&input, parse_fragment(&input));
+}
+
+/// Fields: the sender's origin, the message's data.
+pub fn capture_post_message(data: &[u8]) {
+    let mut f = Fields::new(data);
+    let origin = f.text();
+    let message = String::from_utf8_lossy(f.rest()).into_owned();
+    check(&message, parse_post_message(&origin, &message));
+}
+
+/// Fields: what the user pasted.
+pub fn capture_paste(data: &[u8]) {
+    let input = String::from_utf8_lossy(data);
+    check(&input, parse_pasted_token(&input));
+}
