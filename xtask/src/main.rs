@@ -4,6 +4,7 @@
 
 mod bench;
 mod demo;
+mod fuzz;
 mod python;
 mod system;
 mod test;
@@ -21,6 +22,8 @@ commands:
           fmt check, clippy -D warnings, workspace tests (the core dependency check among them), docs,
           then the Python wheel: built into target/python-venv, pytest, mypy, stubtest
   demo    the main job: walk trello-auth's steps end to end and print each
+  fuzz    the cargo-fuzz targets on nightly: [--seconds N] [--runs N] [--target NAME]...
+          [--seed] [--cmin]; a table of executions, coverage and crashes
   bench   the benchmarks with peer comparisons (criterion), printed as ratio tables
   wheel   the release wheel of the trello_auth Python package, into target/wheels
 ";
@@ -33,6 +36,7 @@ fn main() -> Result<()> {
         Some("test") => test::run(&sh),
         Some("demo") => demo::run(&sh),
         Some("bench") => bench::run(&sh, &args[1..]),
+        Some("fuzz") => fuzz::run(&sh, &args[1..]),
         Some("wheel") => python::wheel(&sh),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
