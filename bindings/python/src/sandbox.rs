@@ -269,12 +269,16 @@ impl PySandbox {
     }
 
     /// Arms a fault for the next `count` requests whose path starts with `path` (or equals it,
-    /// with `exact=True`): answer `status`, wait `latency` seconds first, or `close` the
-    /// connection mid-response.
+    /// with `exact=True`): answer `status`, wait `latency` seconds first, `close` the
+    /// connection mid-response, answer a 302 to `redirect`, or serve and then close the
+    /// connection gracefully (`goaway`: HTTP/2 GOAWAY, or `Connection: close`). With
+    /// `after_applying=True` the request is served first (its write applied) and then answered
+    /// with the `status` or `close`.
     #[pyo3(
-        text_signature = "(self, path, *, count=1, status=None, latency=None, close=False, method=None, exact=False)"
+        text_signature = "(self, path, *, count=1, status=None, latency=None, close=False, method=None, exact=False, after_applying=False, redirect=None, goaway=False)"
     )]
-    #[pyo3(signature = (path, *, count = Int::new(1), status = None, latency = None, close = false, method = None, exact = false))]
+    #[pyo3(signature = (path, *, count = Int::new(1), status = None, latency = None, close = false, method = None, exact = false, after_applying = false, redirect = None, goaway = false))]
+    #[allow(clippy::too_many_arguments)]
     fn inject_fault(
         &self,
         py: Python<'_>,
@@ -285,6 +289,9 @@ impl PySandbox {
         close: bool,
         method: Option<&str>,
         exact: bool,
+        after_applying: bool,
+        redirect: Option<&str>,
+        goaway: bool,
     ) -> PyResult<()> {
         let count = count.range(py, "count", 1, u32::MAX.into())?;
         let mut fault = Fault::prefix(path, count as u32);
@@ -309,9 +316,44 @@ impl PySandbox {
         if close {
             fault = fault.close();
         }
+        if after_applying {
+            if fault.status.is_none() && !close {
+                return Err(errors::invalid_argument(
+                    py,
+                    "after_applying",
+                    "give a status or close=True to answer once the request is served",
+                ));
+            }
+            fault = fault.after_applying();
+        }
+        if let Some(url) = redirect {
+            if http::HeaderValue::from_str(url).is_err() {
+                return Err(errors::invalid_argument(
+                    py,
+                    "redirect",
+                    "expected a URL that fits in a Location header",
+                ));
+            }
+            fault = fault.redirect(url);
+        }
+        if goaway {
+            fault = fault.goaway();
+        }
         fault.method = method.map(str::to_ascii_uppercase);
         self.admin.inject_fault(fault);
         Ok(())
+    }
+
+    /// How many times each write was applied (every POST, PUT or DELETE served with a 2xx): a
+    /// dict from its `X-Request-Id`, or `"METHOD path body"` with credentials redacted, to
+    /// its count. A count above 1 is a write sent twice.
+    fn applied_writes(&self) -> std::collections::BTreeMap<String, u32> {
+        self.admin.applied_writes()
+    }
+
+    /// Forgets the applied-write counts.
+    fn clear_applied_writes(&self) {
+        self.admin.clear_applied_writes();
     }
 
     /// Disarms every fault.
@@ -481,6 +523,7 @@ fn recorded<'py>(py: Python<'py>, requests: Vec<RecordedRequest>) -> PyResult<Bo
         };
         d.set_item("listener", listener)?;
         d.set_item("method", r.method)?;
+        d.set_item("version", r.version)?;
         d.set_item("path", r.path)?;
         d.set_item("placement", placement_name(r.placement))?;
         d.set_item("credentials_present", r.credentials_present)?;

@@ -26,5 +26,8 @@ fn assert_hidden(text: &str, secret: &str, what: &str) {
         && secret.bytes().all(|b| b.is_ascii_alphanumeric())
         && secret.bytes().any(|b| b.is_ascii_digit())
         && secret.bytes().any(|b| b.is_ascii_alphabetic());
-    assert!(!canary || !text.contains(secret), "{what} shows a secret: {text}");
+    assert!(
+        !canary || !text.contains(secret),
+        "{what} shows a secret: {text}"
+    );
 }

@@ -357,6 +357,7 @@ mod server;
 mod state;
 mod tls;
 mod webhooks;
+mod writes;
 
 pub use config::Config;
 pub use error::{Error, Result};
@@ -368,3 +369,4 @@ pub use receiver::{Received, WebhookReceiver};
 pub use sandbox::{Admin, Sandbox, SandboxBuilder, DEFAULT_BODY_LIMIT};
 pub use state::Fixtures;
 pub use webhooks::{DeliveryAttempt, DeliveryOutcome, DeliveryPolicy, WebhookDelivery};
+pub use writes::REQUEST_ID;

@@ -343,6 +343,16 @@ pub struct Fault {
     /// Send the status line, headers announcing a longer body and part of a body, then drop
     /// the connection.
     pub close: bool,
+    /// Serve the request first (a write is applied), then answer the `status` or `close`
+    /// instead of the route's response: the server did the work and the answer was lost, as
+    /// behind a failing proxy.
+    pub after_applying: bool,
+    /// Answer `302 Found` to this URL instead of serving the request (a redirect to another
+    /// origin, which a client must not follow with credentials).
+    pub redirect: Option<String>,
+    /// Serve the request, then close its connection gracefully: an HTTP/2 `GOAWAY` (streams in
+    /// flight finish, new ones go to a new connection), or `Connection: close` on HTTP/1.1.
+    pub goaway: bool,
 }
 
 impl Fault {
@@ -356,6 +366,9 @@ impl Fault {
             status: None,
             latency: None,
             close: false,
+            after_applying: false,
+            redirect: None,
+            goaway: false,
         }
     }
 
@@ -377,6 +390,27 @@ impl Fault {
     #[must_use]
     pub fn close(mut self) -> Self {
         self.close = true;
+        self
+    }
+
+    /// Serve the request (its write applied) before answering the fault's status or close.
+    #[must_use]
+    pub fn after_applying(mut self) -> Self {
+        self.after_applying = true;
+        self
+    }
+
+    /// Answer `302 Found` with `Location: url`.
+    #[must_use]
+    pub fn redirect(mut self, url: impl Into<String>) -> Self {
+        self.redirect = Some(url.into());
+        self
+    }
+
+    /// Serve the request, then close the connection gracefully (HTTP/2 `GOAWAY`).
+    #[must_use]
+    pub fn goaway(mut self) -> Self {
+        self.goaway = true;
         self
     }
 }
@@ -419,6 +453,8 @@ pub struct RecordedRequest {
     pub listener: Listener,
     /// The method.
     pub method: String,
+    /// The HTTP version it came over: `HTTP/1.1` or `HTTP/2.0`.
+    pub version: String,
     /// The path and query, with `key`, `token`, `oauth_*` values and the `/1/tokens/{token}`
     /// segment replaced by `[redacted]`.
     pub path: String,

@@ -57,6 +57,7 @@ pub(crate) fn record(
     RecordedRequest {
         listener: req.listener,
         method: req.method().as_str().to_owned(),
+        version: format!("{:?}", req.parts.version),
         path: redact_path_and_query(req.path(), req.query()),
         placement: meta.placement,
         credentials_present: credentials_present(req, params),

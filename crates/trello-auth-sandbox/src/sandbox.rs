@@ -520,6 +520,19 @@ impl Admin {
         self.state.log.clear();
     }
 
+    /// How many times each write was applied: every `POST`, `PUT` or `DELETE` a route served
+    /// with a 2xx (also when a fault made with [`Fault::after_applying`] then lost its answer),
+    /// by its [`REQUEST_ID`](crate::REQUEST_ID) header, or without one by `METHOD path body`
+    /// with credentials redacted. A count above 1 is a write sent twice.
+    pub fn applied_writes(&self) -> std::collections::BTreeMap<String, u32> {
+        self.state.writes.snapshot()
+    }
+
+    /// Forgets the applied-write counts.
+    pub fn clear_applied_writes(&self) {
+        self.state.writes.clear();
+    }
+
     /// The webhook deliveries finished so far, oldest first (SPEC S9): each with its attempts
     /// and how it ended. A delivery is logged once it is over: answered 2xx or 410, or out of
     /// retries.

@@ -15,12 +15,11 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch, Notify};
 use tokio_rustls::TlsAcceptor;
 
-use crate::model::Listener;
+use crate::model::{Fault, Listener};
 use crate::request::{Meta, Params, Req};
 use crate::request_log;
 use crate::response::{self, Response};
@@ -58,7 +57,7 @@ pub(crate) async fn run(state: Arc<State>, bound: Bound, mut shutdown: watch::Re
     };
     let acceptor = bound.tls.map(TlsAcceptor::from);
     let scheme = if acceptor.is_some() { "https" } else { "http" };
-    let graceful = GracefulShutdown::new();
+    let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
     loop {
         let (accepted, listener) = tokio::select! {
             r = api.accept() => (r, Listener::Api),
@@ -74,28 +73,37 @@ pub(crate) async fn run(state: Arc<State>, bound: Bound, mut shutdown: watch::Re
             listener,
             scheme,
         };
-        spawn_connection(
-            state.clone(),
-            stream,
+        let conn = Conn {
             info,
-            acceptor.clone(),
-            graceful.watcher(),
-        );
+            server_down: shutdown.clone(),
+            _open: open_tx.clone(),
+        };
+        spawn_connection(state.clone(), stream, acceptor.clone(), conn);
     }
     drop(api);
     drop(storage);
+    // Every connection holds a sender: `recv` answers `None` once the last one has closed.
+    drop(open_tx);
     tokio::select! {
-        () = graceful.shutdown() => {}
+        _ = open_rx.recv() => {}
         () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
     }
+}
+
+/// What a connection's task holds besides its socket.
+struct Conn {
+    info: ConnInfo,
+    /// Turns true when the server shuts down: the connection then closes gracefully.
+    server_down: watch::Receiver<bool>,
+    /// Dropped when the connection ends (the server's shutdown waits for all of them).
+    _open: mpsc::Sender<()>,
 }
 
 fn spawn_connection(
     state: Arc<State>,
     stream: TcpStream,
-    info: ConnInfo,
     acceptor: Option<TlsAcceptor>,
-    watcher: Watcher,
+    conn: Conn,
 ) {
     let _ = stream.set_nodelay(true);
     tokio::spawn(async move {
@@ -106,33 +114,57 @@ fn spawn_connection(
                 else {
                     return;
                 };
-                serve(state, TokioIo::new(tls), info, watcher).await;
+                serve(state, TokioIo::new(tls), conn).await;
             }
-            None => serve(state, TokioIo::new(stream), info, watcher).await,
+            None => serve(state, TokioIo::new(stream), conn).await,
         }
     });
 }
 
-async fn serve<I>(state: Arc<State>, io: I, info: ConnInfo, watcher: Watcher)
+async fn serve<I>(state: Arc<State>, io: I, mut conn: Conn)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
+    let info = conn.info;
+    // A `goaway` fault asks for this connection to close once its response is out.
+    let closing = Arc::new(Notify::new());
+    let close_after = closing.clone();
     let svc = service_fn(move |req| {
         let state = state.clone();
-        async move { Ok::<_, Infallible>(handle(&state, info, req).await) }
+        let closing = close_after.clone();
+        async move { Ok::<_, Infallible>(handle(&state, info, &closing, req).await) }
     });
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
-    let conn = builder.serve_connection(io, svc).into_owned();
-    // Connection errors (client went away, malformed request already answered 400 by hyper,
-    // injected drops) end this connection only.
-    let _ = watcher.watch(conn).await;
+    let connection = builder.serve_connection(io, svc).into_owned();
+    let mut connection = std::pin::pin!(connection);
+    let mut shutting_down = false;
+    loop {
+        tokio::select! {
+            // Connection errors (client went away, malformed request already answered 400 by
+            // hyper, injected drops) end this connection only.
+            _ = connection.as_mut() => break,
+            () = closing.notified(), if !shutting_down => {
+                shutting_down = true;
+                connection.as_mut().graceful_shutdown();
+            }
+            _ = conn.server_down.changed(), if !shutting_down => {
+                shutting_down = true;
+                connection.as_mut().graceful_shutdown();
+            }
+        }
+    }
 }
 
-async fn handle(state: &State, info: ConnInfo, req: http::Request<Incoming>) -> Response {
+async fn handle(
+    state: &State,
+    info: ConnInfo,
+    closing: &Notify,
+    req: http::Request<Incoming>,
+) -> Response {
     let (parts, body) = req.into_parts();
     let is_admin = info.listener == Listener::Api && parts.uri.path().starts_with("/__sandbox/");
     let fault = if is_admin {
@@ -163,25 +195,56 @@ async fn handle(state: &State, info: ConnInfo, req: http::Request<Incoming>) -> 
     let params = Params::parse(&req);
     let parsed = params.as_ref().map_err(|&bad| bad);
     let mut meta = Meta::default();
+    let before = fault.as_ref().filter(|f| !f.after_applying && !f.goaway);
     let resp = if let Some(r) = body_error {
         r
+    } else if let Some(r) = before.and_then(instead) {
+        r
     } else {
-        match fault {
-            Some(f) if f.close => response::broken(),
-            Some(f) => match f.status.and_then(|s| StatusCode::from_u16(s).ok()) {
-                Some(status) => response::text(status, "sandbox: injected fault"),
-                None => routes::dispatch(state, &req, parsed, &mut meta),
-            },
-            None => routes::dispatch(state, &req, parsed, &mut meta),
+        let served = routes::dispatch(state, &req, parsed, &mut meta);
+        let served = match meta.webhook.take() {
+            Some(draft) => routes::webhooks::finish_create(state, *draft, served).await,
+            None => served,
+        };
+        state.writes.record(&req, served.status());
+        match &fault {
+            Some(f) if f.after_applying => instead(f).unwrap_or(served),
+            _ => served,
         }
     };
-    let resp = match meta.webhook.take() {
-        Some(draft) => routes::webhooks::finish_create(state, *draft, resp).await,
-        None => resp,
+    let resp = match fault {
+        Some(f) if f.goaway => {
+            closing.notify_one();
+            goodbye(&req, resp)
+        }
+        _ => resp,
     };
     state
         .log
         .push(request_log::record(&req, parsed.ok(), &meta, resp.status()));
+    resp
+}
+
+/// The answer a fault gives in place of the route's: a drop, a status or a redirect.
+fn instead(fault: &Fault) -> Option<Response> {
+    if fault.close {
+        return Some(response::broken());
+    }
+    if let Some(status) = fault.status.and_then(|s| StatusCode::from_u16(s).ok()) {
+        return Some(response::text(status, "sandbox: injected fault"));
+    }
+    fault.redirect.as_deref().map(response::redirect)
+}
+
+/// `Connection: close` on an HTTP/1 response whose connection a `goaway` fault closes (HTTP/2
+/// says it with `GOAWAY`, and forbids the header).
+fn goodbye(req: &Req, mut resp: Response) -> Response {
+    if req.parts.version < http::Version::HTTP_2 {
+        resp.headers_mut().insert(
+            http::header::CONNECTION,
+            http::HeaderValue::from_static("close"),
+        );
+    }
     resp
 }
 

@@ -191,6 +191,8 @@ pub(crate) struct State {
     pub(crate) rate: RateLimiter,
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
+    /// Writes served, by `X-Request-Id` (the fault matrix's double-apply check).
+    pub(crate) writes: crate::writes::AppliedWrites,
     pub(crate) body_limit: usize,
     pub(crate) apps: RwLock<HashMap<String, Arc<AppRecord>>>,
     pub(crate) members: RwLock<HashMap<String, Arc<MemberRecord>>>,
@@ -279,6 +281,7 @@ impl State {
             rate: RateLimiter::new(limits),
             faults: Faults::default(),
             log: RequestLog::default(),
+            writes: Default::default(),
             body_limit,
             apps: RwLock::default(),
             members: RwLock::default(),

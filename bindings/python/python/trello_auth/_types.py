@@ -110,12 +110,14 @@ class Counted(TypedDict):
 class RecordedRequest(TypedDict):
     """One request the sandbox received (``Sandbox.requests()``), every credential redacted.
     ``listener`` is ``api`` or ``storage``; ``placement`` is where credentials were found
-    (``none``, ``query``, ``header``, ``signed_header``, ``body``, ``multiple``); ``body`` is
+    (``none``, ``query``, ``header``, ``signed_header``, ``body``, ``multiple``); ``version``
+    is ``HTTP/1.1`` or ``HTTP/2.0``; ``body`` is
     the redacted body or its size, ``None`` without one; ``counted`` says which key and token
     a rate-limited request drew on, and when."""
 
     listener: str
     method: str
+    version: str
     path: str
     placement: str
     credentials_present: bool

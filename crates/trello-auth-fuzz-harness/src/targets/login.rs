@@ -83,10 +83,15 @@ pub fn login_receiver(data: &[u8]) {
         if let Some(outcome) = reply.outcome {
             outcomes += 1;
             if let Outcome::Token(t) = &outcome {
-                let sent = String::from_utf8_lossy(request.body()).into_owned()
-                    + request.uri().query().unwrap_or_default();
+                // As sent, or percent-decoded (a fragment's `#token=` may be escaped).
+                let query = request.uri().query().unwrap_or_default().as_bytes();
+                let sent = [request.body().as_slice(), query].concat();
+                let decoded = super::reference::unescape(&sent);
+                let t = t.expose_secret().as_bytes();
                 assert!(
-                    sent.contains(t.expose_secret()),
+                    [&sent, &decoded]
+                        .iter()
+                        .any(|s| s.windows(t.len()).any(|w| w == t)),
                     "a token not in the request"
                 );
             }

@@ -29,7 +29,11 @@ pub fn webhook_verify(data: &[u8]) {
             if let Err(o) = verify(&other, &url, body, header.as_deref()) {
                 if o.code() == e.code() {
                     assert_eq!(o.to_string(), e.to_string(), "an error shows the secret");
-                    assert_eq!(format!("{o:?}"), format!("{e:?}"), "an error shows the secret");
+                    assert_eq!(
+                        format!("{o:?}"),
+                        format!("{e:?}"),
+                        "an error shows the secret"
+                    );
                 }
             }
             assert_hidden(&e.to_string(), secret.expose_secret(), "a webhook error");

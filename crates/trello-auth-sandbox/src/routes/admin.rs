@@ -57,6 +57,11 @@ pub(crate) fn handle(state: &State, req: &Req, rest: &str) -> Response {
             Ok(ok(&json!({ "cleared": true })))
         }
         (Method::GET, "requests") => Ok(ok(&json!(state.log.snapshot()))),
+        (Method::GET, "writes") => Ok(ok(&json!(state.writes.snapshot()))),
+        (Method::DELETE, "writes") => {
+            state.writes.clear();
+            Ok(ok(&json!({ "cleared": true })))
+        }
         (Method::DELETE, "requests") => {
             state.log.clear();
             Ok(ok(&json!({ "cleared": true })))
@@ -206,6 +211,9 @@ struct FaultBody {
     status: Option<u16>,
     latency_ms: Option<u64>,
     close: Option<bool>,
+    after_applying: Option<bool>,
+    redirect: Option<String>,
+    goaway: Option<bool>,
 }
 
 fn add_fault(state: &State, req: &Req) -> Result<Response, Response> {
@@ -221,8 +229,20 @@ fn add_fault(state: &State, req: &Req) -> Result<Response, Response> {
         }
     }
     let close = b.close.unwrap_or(false);
-    if b.status.is_none() && b.latency_ms.is_none() && !close {
-        return Err(bad("give status, latency_ms or close"));
+    let goaway = b.goaway.unwrap_or(false);
+    let after_applying = b.after_applying.unwrap_or(false);
+    if b.status.is_none() && b.latency_ms.is_none() && !close && b.redirect.is_none() && !goaway {
+        return Err(bad("give status, latency_ms, close, redirect or goaway"));
+    }
+    if after_applying && b.status.is_none() && !close {
+        return Err(bad(
+            "after_applying needs a status or close to answer instead",
+        ));
+    }
+    if let Some(url) = &b.redirect {
+        if http::HeaderValue::from_str(url).is_err() {
+            return Err(bad("redirect must be a URL that fits in a Location header"));
+        }
     }
     let fault = Fault {
         route,
@@ -231,6 +251,9 @@ fn add_fault(state: &State, req: &Req) -> Result<Response, Response> {
         status: b.status,
         latency: b.latency_ms.map(Duration::from_millis),
         close,
+        after_applying,
+        redirect: b.redirect,
+        goaway,
     };
     state.faults.add(fault);
     Ok(ok(&json!({ "armed": true })))
