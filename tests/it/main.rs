@@ -4,6 +4,7 @@
 
 mod browser;
 mod canary;
+mod faults;
 mod fleet;
 mod login;
 mod props;

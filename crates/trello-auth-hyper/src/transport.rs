@@ -288,6 +288,17 @@ fn too_large() -> TransportError {
     )
 }
 
+/// The rustls error inside `io`, through any number of io::Error wrappers.
+fn tls_inside(io: &io::Error) -> Option<&rustls::Error> {
+    let mut inner = io.get_ref()?;
+    loop {
+        if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        inner = inner.downcast_ref::<io::Error>()?.get_ref()?;
+    }
+}
+
 /// Maps a hyper, hyper-util or rustls error to a [`TransportError`] whose source is a static
 /// description: library errors can carry the URL (and so a token in its query), so none of
 /// them is kept.
@@ -305,8 +316,9 @@ fn sanitize(error: &(dyn StdError + 'static)) -> TransportError {
             return fail(K::Tls, describe_tls(tls));
         }
         if let Some(io) = e.downcast_ref::<io::Error>() {
-            // rustls errors travel inside io::Error(InvalidData) on the TLS stream.
-            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            // rustls errors travel inside io::Error(InvalidData) on the TLS stream, which
+            // hyper-rustls's connector wraps in one more io::Error(Other).
+            if let Some(tls) = tls_inside(io) {
                 return fail(K::Tls, describe_tls(tls));
             }
             return io_failure(io.kind(), connecting);

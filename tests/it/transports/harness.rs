@@ -64,6 +64,8 @@ pub struct Cfg {
     pub oauth1: Option<(Consumer, TokenCredentials)>,
     /// OAuth 2.0 Bearer calls with this grant instead of key + token.
     pub oauth2: Option<Grant>,
+    /// Trust this CA (PEM) instead of the sandbox's.
+    pub ca_pem: Option<String>,
 }
 
 impl Default for Cfg {
@@ -77,6 +79,7 @@ impl Default for Cfg {
             hook: None,
             oauth1: None,
             oauth2: None,
+            ca_pem: None,
         }
     }
 }
@@ -109,7 +112,7 @@ impl Setup {
             Kind::Hyper => {
                 let mut transport =
                     trello_auth_hyper::HyperTransport::builder().timeout(cfg.timeout);
-                if let Some(ca) = self.sb.ca_pem() {
+                if let Some(ca) = cfg.ca_pem.as_deref().or(self.sb.ca_pem()) {
                     transport = transport.add_root_certificate_pem(ca);
                 }
                 let mut builder = trello_auth_hyper::Client::builder()
@@ -141,7 +144,7 @@ impl Setup {
             }
             Kind::Ureq => {
                 let mut transport = trello_auth_ureq::UreqTransport::builder().timeout(cfg.timeout);
-                if let Some(ca) = self.sb.ca_pem() {
+                if let Some(ca) = cfg.ca_pem.as_deref().or(self.sb.ca_pem()) {
                     transport = transport.add_root_certificate_pem(ca);
                 }
                 let mut builder = trello_auth_ureq::Client::builder()

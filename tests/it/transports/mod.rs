@@ -3,7 +3,7 @@
 //! with its generated CA, as rustls runs its tests for each provider.
 
 mod cases;
-mod harness;
+pub(crate) mod harness;
 mod oauth2;
 mod webhooks;
 

@@ -56,6 +56,12 @@ fn io_errors_map_by_kind_and_drop_their_message() {
 fn tls_errors_inside_io_are_tls() {
     let inner = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
     let err = io::Error::new(io::ErrorKind::InvalidData, inner);
+    // As hyper-rustls's connector hands it over (found by the fault matrix: it was "connect").
+    let wrapped = io::Error::other(io::Error::new(
+        io::ErrorKind::InvalidData,
+        rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature),
+    ));
+    assert_eq!(sanitize(&wrapped).kind(), TransportErrorKind::Tls);
     let mapped = sanitize(&err);
     assert_eq!(mapped.kind(), TransportErrorKind::Tls);
     assert!(mapped
