@@ -8,7 +8,10 @@
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{
+    percent_decode, percent_decode_str, percent_encode, utf8_percent_encode, AsciiSet,
+    NON_ALPHANUMERIC,
+};
 use sha1::Sha1;
 
 /// Accepted distance between `oauth_timestamp` and the sandbox clock, in seconds (RFC 5849
@@ -26,6 +29,27 @@ const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
 /// RFC 5849 §3.6 encoding.
 pub(crate) fn encode(s: &str) -> String {
     utf8_percent_encode(s, RFC3986).to_string()
+}
+
+/// A form string's pairs (`&`-separated, empty pieces skipped, `+` a space), each name and
+/// value decoded to octets and encoded again (RFC 5849 §3.4.1.3.1, §3.6). Octets, not text:
+/// `%AA` that is not UTF-8 stays `%AA` (decoding to a string would turn it into U+FFFD, and a
+/// correct signature would fail, as the fuzzers found).
+fn form_pairs(form: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
+    let reencode = |part: &[u8]| {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        let octets: Vec<u8> = percent_decode(&spaced).collect();
+        percent_encode(&octets, RFC3986).to_string()
+    };
+    form.split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(move |piece| match piece.iter().position(|&b| b == b'=') {
+            Some(i) => (reencode(&piece[..i]), reencode(&piece[i + 1..])),
+            None => (reencode(piece), String::new()),
+        })
 }
 
 /// Parses `OAuth name="value", ...` (RFC 5849 §3.5.1) into decoded pairs, tolerant of spacing
@@ -126,12 +150,10 @@ pub(crate) fn base_string(req: &SignedRequest<'_>) -> String {
     // RFC 5849 §3.4.1.3.1: query and form body are decoded as application/x-www-form-urlencoded
     // (`+` is a space); duplicates are kept.
     if let Some(q) = req.query {
-        params.extend(
-            url::form_urlencoded::parse(q.as_bytes()).map(|(n, v)| (encode(&n), encode(&v))),
-        );
+        params.extend(form_pairs(q.as_bytes()));
     }
     if let Some(body) = req.form_body {
-        params.extend(url::form_urlencoded::parse(body).map(|(n, v)| (encode(&n), encode(&v))));
+        params.extend(form_pairs(body));
     }
     params.extend(
         req.header_params
@@ -184,6 +206,25 @@ mod tests {
         v.iter()
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
+    }
+
+    /// Found by the `sandbox_oauth1` fuzzer: `%AA%9E` is not UTF-8, and the base string holds
+    /// the octets (`%AA%9E`), as the core signs them, not U+FFFD.
+    #[test]
+    fn form_octets_that_are_not_utf8_stay_octets() {
+        let pairs: Vec<_> =
+            form_pairs(b"desc=%E6%97%A5'E8%AA%9E+%F0%9F%A6%80&&flag&a+b=c%2").collect();
+        assert_eq!(
+            pairs,
+            [
+                (
+                    "desc".to_owned(),
+                    "%E6%97%A5%27E8%AA%9E%20%F0%9F%A6%80".to_owned()
+                ),
+                ("flag".to_owned(), String::new()),
+                ("a%20b".to_owned(), "c%252".to_owned()),
+            ]
+        );
     }
 
     /// RFC 5849 §3.4.1.1's worked example, including the form body and `realm`.
