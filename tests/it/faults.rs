@@ -219,3 +219,19 @@ fn fault_matrix_ureq_http() {
 fn fault_matrix_ureq_https() {
     run_matrix(Kind::Ureq, true);
 }
+
+/// docs/faults.md's table has a row for every cell, and no row for a cell that is gone.
+#[test]
+fn the_fault_table_in_the_docs_lists_every_cell() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/faults.md"))
+        .expect("docs/faults.md");
+    let rows: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .collect();
+    let cells: Vec<String> = matrix()
+        .iter()
+        .map(|c| c["name"].as_str().expect("name").to_owned())
+        .collect();
+    assert_eq!(rows, cells, "docs/faults.md's rows, in the matrix's order");
+}

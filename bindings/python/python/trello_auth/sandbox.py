@@ -272,10 +272,16 @@ class Sandbox:
         close: bool = False,
         method: Optional[str] = None,
         exact: bool = False,
+        after_applying: bool = False,
+        redirect: Optional[str] = None,
+        goaway: bool = False,
     ) -> None:
         """Arms a fault for the next ``count`` requests whose path starts with ``path`` (equals
-        it with ``exact=True``): answer ``status``, wait ``latency`` seconds first, or
-        ``close`` the connection mid-response."""
+        it with ``exact=True``): answer ``status``, wait ``latency`` seconds first, ``close``
+        the connection mid-response, answer a 302 to ``redirect``, or serve and then close the
+        connection gracefully (``goaway``: HTTP/2 GOAWAY, or ``Connection: close``). With
+        ``after_applying=True`` the request is served first (its write applied), then answered
+        with the ``status`` or ``close``: the work done and the answer lost."""
         self._native.inject_fault(
             path,
             count=count,
@@ -284,7 +290,20 @@ class Sandbox:
             close=close,
             method=method,
             exact=exact,
+            after_applying=after_applying,
+            redirect=redirect,
+            goaway=goaway,
         )
+
+    def applied_writes(self) -> dict[str, int]:
+        """How many times each write (POST, PUT or DELETE served with a 2xx) was applied, by
+        its ``X-Request-Id`` or, without one, by ``"METHOD path body"`` with credentials
+        redacted. A count above 1 is a write sent twice."""
+        return dict(self._native.applied_writes())
+
+    def clear_applied_writes(self) -> None:
+        """Forgets the applied-write counts."""
+        self._native.clear_applied_writes()
 
     def clear_faults(self) -> None:
         """Disarms every fault."""
