@@ -6,6 +6,7 @@ mod bench;
 mod demo;
 mod fuzz;
 mod python;
+mod soak;
 mod system;
 mod test;
 
@@ -24,6 +25,8 @@ commands:
   demo    the main job: walk trello-auth's steps end to end and print each
   fuzz    the cargo-fuzz targets on nightly: [--seconds N] [--runs N] [--target NAME]...
           [--seed] [--cmin]; a table of executions, coverage and crashes
+  soak    every client against a sandbox for [--minutes N] (30) with random faults: outcomes,
+          writes applied twice, resident memory at start and end (not in CI)
   bench   the benchmarks with peer comparisons (criterion), printed as ratio tables
   wheel   the release wheel of the trello_auth Python package, into target/wheels
 ";
@@ -37,6 +40,7 @@ fn main() -> Result<()> {
         Some("demo") => demo::run(&sh),
         Some("bench") => bench::run(&sh, &args[1..]),
         Some("fuzz") => fuzz::run(&sh, &args[1..]),
+        Some("soak") => soak::run(&sh, &args[1..]),
         Some("wheel") => python::wheel(&sh),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

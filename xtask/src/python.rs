@@ -80,6 +80,14 @@ pub fn bench(sh: &Shell) -> Result<()> {
     Ok(())
 }
 
+/// The venv's Python with the release wheel installed, for `cargo xtask soak`.
+pub fn release_python(sh: &Shell) -> Result<PathBuf> {
+    let python = venv(sh)?;
+    let wheel = build(sh, &python, Profile::Release, "target/wheels")?;
+    install(sh, &python, &wheel)?;
+    Ok(python)
+}
+
 #[derive(Clone, Copy)]
 enum Profile {
     Debug,

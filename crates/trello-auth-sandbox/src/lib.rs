@@ -152,6 +152,7 @@
 //! | `GET /1/members/me/boards` | the member's boards |
 //! | `GET /1/boards/{id}`, `/1/boards/{id}/lists`, `/1/boards/{id}/cards` | |
 //! | `GET /1/cards/{id}` | cards carry `id`, `name`, `idList`, `idBoard` |
+//! | `DELETE /1/cards/{id}` | deletes the card, answers `{"limits": {}}` as Trello does |
 //! | `PUT /1/cards/{id}/name` | `value` from the query or body; needs `write` |
 //! | `POST /1/cards` | `idList` (+ `name`) from the query, a JSON or a form body; needs `write` |
 //! | `GET /1/cards/{id}/attachments/{idAttachment}/download/{file}` | header credentials only; 302 to [`Sandbox::storage_base`], which records whether credentials followed ([`Admin::storage_requests`]) |

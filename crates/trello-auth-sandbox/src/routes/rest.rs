@@ -1,5 +1,5 @@
 //! The REST routes on boards, lists and cards (SPEC S3–S5): `members/me`, `members/me/boards`,
-//! `boards/{id}`, `boards/{id}/cards`, `cards/{id}`, `PUT cards/{id}/name`, `POST cards`, and the
+//! `boards/{id}`, `boards/{id}/cards`, `cards/{id}` (`GET`, `DELETE`), `PUT cards/{id}/name`, `POST cards`, and the
 //! attachment download that answers 302 to the storage origin (SPEC S3.4).
 
 use http::{Method, StatusCode};
@@ -69,6 +69,14 @@ pub(crate) fn handle(
         ["cards", id] if m == Method::GET => guarded(state, req, params, meta, Need::Read, |p| {
             with_card(state, p, id, |c| json_ok(&card_json(c)))
         }),
+        ["cards", id] if m == Method::DELETE => {
+            guarded(state, req, params, meta, Need::Write, |p| {
+                with_card(state, p, id, |_| {
+                    lock(&state.world).cards.remove(*id);
+                    json_ok(&json!({ "limits": {} }))
+                })
+            })
+        }
         ["cards", id, "name"] if m == Method::PUT => {
             guarded(state, req, params, meta, Need::Write, |p| {
                 rename_card(state, p, id, params)
