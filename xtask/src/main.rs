@@ -5,6 +5,7 @@
 mod bench;
 mod demo;
 mod fuzz;
+mod mutants;
 mod python;
 mod soak;
 mod system;
@@ -27,6 +28,8 @@ commands:
           [--seed] [--cmin]; a table of executions, coverage and crashes
   soak    every client against a sandbox for [--minutes N] (30) with random faults: outcomes,
           writes applied twice, resident memory at start and end (not in CI)
+  mutants cargo-mutants over the core and its login receiver [--shard K/N] (not in CI);
+          caught, missed, timeout and unviable counts, the lists under target/mutants/
   bench   the benchmarks with peer comparisons (criterion), printed as ratio tables
   wheel   the release wheel of the trello_auth Python package, into target/wheels
 ";
@@ -41,6 +44,7 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(&sh, &args[1..]),
         Some("fuzz") => fuzz::run(&sh, &args[1..]),
         Some("soak") => soak::run(&sh, &args[1..]),
+        Some("mutants") => mutants::run(&sh, &args[1..]),
         Some("wheel") => python::wheel(&sh),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

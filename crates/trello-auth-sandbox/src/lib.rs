@@ -277,20 +277,26 @@
 //! | `POST /__sandbox/apps` | `{"name"?, "key"?, "secret"?, "allowed_origins"?: [...]}` → the app (a bare `*` is refused) |
 //! | `POST /__sandbox/members` | `{"username", "full_name"?, "id"?}` → the member and its `board_id`, `list_id`, `card_id` |
 //! | `POST /__sandbox/tokens` | `{"app_key"?, "member_id"?, "scope"?: "read,write", "expiration"?: "1hour"\|"1day"\|"30days"\|"never", "expires_in_secs"?: N}` → `{"token"}` |
-//! | `POST /__sandbox/faults` | `{"path", "match"?: "prefix"\|"exact", "method"?, "count"?: 1, "status"?: 500..599, "latency_ms"?, "close"?: bool}` → `{"armed": true}` |
+//! | `POST /__sandbox/faults` | `{"path", "match"?: "prefix"\|"exact", "method"?, "count"?: 1, "status"?: 400..599, "latency_ms"?, "close"?: bool, "redirect"?: URL, "goaway"?: bool, "after_applying"?: bool}` → `{"armed": true}` |
 //! | `DELETE /__sandbox/faults` | disarms all |
 //! | `POST /__sandbox/oauth2/clients` | `{"name"?, "client_id"?, "client_secret"?, "public"?: bool, "redirect_uris"?: [...], "scopes"?: [...]}` → the client |
 //! | `POST /__sandbox/oauth2/revoke` | `{"client_id", "member_id"?}` → `{"revoked": N}` (every token of those grants stops working) |
 //! | `GET /__sandbox/requests` | → `[{"listener": "api"\|"storage", "method", "path", "placement": "none"\|"query"\|"header"\|"signed_header"\|"body"\|"multiple", "credentials_present", "authorization", "body", "status"}]` (oldest first, last 10,000) |
 //! | `DELETE /__sandbox/requests` | clears the log |
+//! | `GET /__sandbox/writes` | → `{"<X-Request-Id, or METHOD path body redacted>": count}`: every `POST`, `PUT` or `DELETE` a route served with a 2xx ([`Admin::applied_writes`]) |
+//! | `DELETE /__sandbox/writes` | clears the counts |
 //! | `GET /__sandbox/webhooks/deliveries` | → `[{"webhook_id", "id_model", "callback_url", "action_type", "action_id", "attempts": [{"status", "error": null\|"timeout"\|"connect"}], "outcome": "delivered"\|"failed"\|"gone"}]` (oldest first, finished deliveries only) |
 //! | `DELETE /__sandbox/webhooks/deliveries` | clears the delivery log |
 //!
 //! A fault applies to the next `count` requests whose path matches (prefix or exact, query
 //! excluded), on the API origin or the storage origin: first the latency (slept in the server),
 //! then `close` (status line and headers announcing a 4096-byte body, a few bytes, then the
-//! connection is dropped), or `status` (answered instead of the route), or nothing more
-//! (latency only). The log redacts query values of `key`, `token`, `oauth_*`, every
+//! connection is dropped), `status` (answered instead of the route), `redirect` (a 302 to that
+//! URL), or nothing more (latency only). With `after_applying` the route serves the request
+//! first (its write is applied and counted) and the `close` or `status` replaces its answer: the
+//! work done and the answer lost. `goaway` serves the request, then closes its connection
+//! gracefully: an HTTP/2 `GOAWAY`, or `Connection: close` on HTTP/1.1. The request log records
+//! each request's HTTP version. The log redacts query values of `key`, `token`, `oauth_*`, every
 //! `Authorization` parameter, the same fields of JSON and form bodies, the consent form's
 //! `requestKey`, the OAuth 2.0 `code`, `code_verifier`, `client_secret`, `refresh_token` and
 //! `access_token` fields, and the `/1/tokens/{token}` path segment.
