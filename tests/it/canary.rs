@@ -8,6 +8,7 @@ use trello_auth_core::{
     AppSecret, Credentials, Error, Origin, Placement, Token, TokenSecret,
 };
 
+mod faults;
 mod webhook;
 
 /// Every secret below contains this marker; no output may.

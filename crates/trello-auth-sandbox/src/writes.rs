@@ -3,9 +3,9 @@
 //! (`METHOD path body`, credentials redacted as in the request log), so that the same write
 //! sent twice counts twice whichever client sent it. A client that resends a write it should
 //! not (after a failure that came after the work was done) shows up as a count of 2, which is
-//! what the fault matrix checks.
+//! what the fault matrix checks. The last 10,000 ids are kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
 
 use http::Method;
@@ -16,10 +16,14 @@ use crate::request_log::{redact_body, redact_path_and_query};
 /// The request header a write is counted under.
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// The counts, by request id.
+/// How many ids are kept: the oldest is forgotten first (as the request log keeps the last
+/// 10,000 requests), so a long run's memory stays flat.
+const KEPT: usize = 10_000;
+
+/// The counts, by request id, and the ids in the order they were first seen.
 #[derive(Debug, Default)]
 pub(crate) struct AppliedWrites {
-    counts: Mutex<HashMap<String, u32>>,
+    counts: Mutex<(HashMap<String, u32>, VecDeque<String>)>,
 }
 
 impl AppliedWrites {
@@ -47,26 +51,32 @@ impl AppliedWrites {
                 }
             }
         };
-        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        // A bound on what a test can make the sandbox keep.
-        if counts.len() >= 100_000 && !counts.contains_key(&id) {
-            counts.clear();
+        let mut guard = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let (counts, order) = &mut *guard;
+        if let Some(n) = counts.get_mut(&id) {
+            *n += 1;
+            return;
         }
-        *counts.entry(id).or_default() += 1;
+        if order.len() >= KEPT {
+            if let Some(oldest) = order.pop_front() {
+                counts.remove(&oldest);
+            }
+        }
+        order.push_back(id.clone());
+        counts.insert(id, 1);
     }
 
     /// Every id with its count.
     pub(crate) fn snapshot(&self) -> BTreeMap<String, u32> {
-        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        counts.iter().map(|(k, v)| (k.clone(), *v)).collect()
+        let guard = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        guard.0.iter().map(|(k, v)| (k.clone(), *v)).collect()
     }
 
     /// Forgets every count.
     pub(crate) fn clear(&self) {
-        self.counts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        let mut guard = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        guard.0.clear();
+        guard.1.clear();
     }
 }
 
@@ -110,5 +120,20 @@ mod tests {
         assert!(!format!("{counts:?}").contains(canary));
         w.clear();
         assert!(w.snapshot().is_empty());
+    }
+
+    #[test]
+    fn the_oldest_ids_are_forgotten_past_the_bound() {
+        let w = AppliedWrites::default();
+        for i in 0..KEPT + 5 {
+            w.record(
+                &req(Method::POST, "/1/cards", Some(&i.to_string()), ""),
+                http::StatusCode::OK,
+            );
+        }
+        let counts = w.snapshot();
+        assert_eq!(counts.len(), KEPT);
+        assert!(!counts.contains_key("0") && !counts.contains_key("4"));
+        assert_eq!(counts[&(KEPT + 4).to_string()], 1);
     }
 }
