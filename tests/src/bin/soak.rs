@@ -101,9 +101,30 @@ fn start_sandbox(path: &str, dir: &std::path::Path) -> Result<Sandbox, String> {
     Ok(Sandbox { child, info })
 }
 
-/// One call of the mix: read the member, read the board, create a card, rename it, delete it.
-fn op(n: u64) -> usize {
-    (n % 5) as usize
+/// Call `n` of the mix: read the member, read the board, create a card, rename it, delete it
+/// (the card a worker created last, if any): the method and the path.
+fn step(n: u64, board: &str, list: &str, card: &str) -> Option<(http::Method, String)> {
+    use http::Method;
+    match (n % 5, card.is_empty()) {
+        (0, _) => Some((Method::GET, "/1/members/me".to_owned())),
+        (1, _) => Some((Method::GET, format!("/1/boards/{board}"))),
+        (2, _) => Some((
+            Method::POST,
+            format!("/1/cards?idList={list}&name=soak-{n}"),
+        )),
+        (3, false) => Some((Method::PUT, format!("/1/cards/{card}/name?value=r{n}"))),
+        (4, false) => Some((Method::DELETE, format!("/1/cards/{card}"))),
+        _ => None,
+    }
+}
+
+/// Keeps the worker's card up to date after a call: created, or deleted.
+fn follow(method: &http::Method, answer: &Value, card: &mut String) {
+    if *method == http::Method::POST {
+        *card = answer["id"].as_str().unwrap_or_default().to_owned();
+    } else if *method == http::Method::DELETE {
+        card.clear();
+    }
 }
 
 fn record(tally: &Tally, client: &str, outcome: Result<(), trello_auth_core::Error>) {
@@ -235,37 +256,17 @@ fn main() {
                         let mut card = String::new();
                         while !stop.load(Ordering::Relaxed) {
                             let n = counter.fetch_add(1, Ordering::Relaxed);
-                            let result = match op(n) {
-                                0 => c.get::<Value>("/1/members/me").await.map(drop),
-                                1 => c
-                                    .get::<Value>(&format!("/1/boards/{board}"))
-                                    .await
-                                    .map(drop),
-                                2 => {
-                                    c.post::<Value>(
-                                        &format!("/1/cards?idList={list}&name=soak-{n}"),
-                                        &json!({}),
-                                    )
-                                    .await
-                                    .map(|v| card = v["id"].as_str().unwrap_or_default().to_owned())
-                                }
-                                3 if !card.is_empty() => c
-                                    .put::<Value>(
-                                        &format!("/1/cards/{card}/name?value=r{n}"),
-                                        &json!({}),
-                                    )
-                                    .await
-                                    .map(drop),
-                                _ if !card.is_empty() => {
-                                    let r = c
-                                        .delete::<Value>(&format!("/1/cards/{card}"))
-                                        .await
-                                        .map(drop);
-                                    card.clear();
-                                    r
-                                }
-                                _ => continue,
+                            let Some((method, path)) = step(n, &board, &list, &card) else {
+                                continue;
                             };
+                            let body = json!({});
+                            let answer = match method.as_str() {
+                                "GET" => c.get::<Value>(&path).await,
+                                "POST" => c.post::<Value>(&path, &body).await,
+                                "PUT" => c.put::<Value>(&path, &body).await,
+                                _ => c.delete::<Value>(&path).await,
+                            };
+                            let result = answer.map(|v| follow(&method, &v, &mut card));
                             record(&tally, "hyper", result);
                         }
                     }));
@@ -285,22 +286,17 @@ fn main() {
             let mut card = String::new();
             while !stop.load(Ordering::Relaxed) {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let result = match op(n) {
-                    0 => c.get::<Value>("/1/members/me").map(drop),
-                    1 => c.get::<Value>(&format!("/1/boards/{board}")).map(drop),
-                    2 => c
-                        .post::<Value>(&format!("/1/cards?idList={list}&name=soak-{n}"), &json!({}))
-                        .map(|v| card = v["id"].as_str().unwrap_or_default().to_owned()),
-                    3 if !card.is_empty() => c
-                        .put::<Value>(&format!("/1/cards/{card}/name?value=r{n}"), &json!({}))
-                        .map(drop),
-                    _ if !card.is_empty() => {
-                        let r = c.delete::<Value>(&format!("/1/cards/{card}")).map(drop);
-                        card.clear();
-                        r
-                    }
-                    _ => continue,
+                let Some((method, path)) = step(n, &board, &list, &card) else {
+                    continue;
                 };
+                let body = json!({});
+                let answer = match method.as_str() {
+                    "GET" => c.get::<Value>(&path),
+                    "POST" => c.post::<Value>(&path, &body),
+                    "PUT" => c.put::<Value>(&path, &body),
+                    _ => c.delete::<Value>(&path),
+                };
+                let result = answer.map(|v| follow(&method, &v, &mut card));
                 record(&tally, "ureq", result);
             }
         }));
