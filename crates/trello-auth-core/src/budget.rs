@@ -198,3 +198,35 @@ impl BudgetError {
         &self.reason
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by cargo-mutants: the members route and the error's reason had no test.
+    #[test]
+    fn a_demand_knows_the_members_routes_and_an_error_its_reason() {
+        for (path, members) in [
+            ("/1/members", true),
+            ("/1/members/me", true),
+            ("/1/members/me/boards", true),
+            ("/1/membership", false),
+            ("/1/boards/1", false),
+            ("/", false),
+        ] {
+            assert_eq!(
+                Demand::new("k", "t", path).is_members_route(),
+                members,
+                "{path}"
+            );
+        }
+        let d = Demand::new("key", "token", "/1/boards");
+        assert_eq!(d.key_id().len(), 16);
+        assert_eq!(d.token_id().len(), 32);
+        assert_ne!(d.key_id(), Demand::new("other", "token", "/").key_id());
+        assert_eq!(
+            BudgetError::new("redis is down", None).reason(),
+            "redis is down"
+        );
+    }
+}

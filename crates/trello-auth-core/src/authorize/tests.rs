@@ -399,3 +399,16 @@ proptest! {
         prop_assert_eq!(params_of(&url).unwrap(), want);
     }
 }
+
+/// Found by cargo-mutants: `|` could have been `^` and `Display` empty without a test failing.
+#[test]
+fn scopes_union_is_idempotent_and_displays_as_the_wire_form() {
+    assert_eq!(Scopes::READ | Scopes::READ, Scopes::READ);
+    assert_eq!(
+        (Scopes::READ | Scopes::WRITE) | Scope::Write,
+        Scopes::READ | Scopes::WRITE
+    );
+    assert_eq!(Scopes::READ | Scope::Read, Scopes::READ);
+    assert_eq!((Scopes::READ | Scope::Account).to_string(), "read,account");
+    assert_eq!(Scopes::READ.to_string(), "read");
+}
