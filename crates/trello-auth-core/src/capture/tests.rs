@@ -448,3 +448,20 @@ proptest! {
         assert_no_leak(&parse_post_message("https://evil.example", &input), &canary)?;
     }
 }
+
+/// Found by cargo-mutants: each fragment rule has its own reason, and the first `error` is
+/// the one reported.
+#[test]
+fn each_fragment_refusal_says_its_own_reason() {
+    let reason = |input: &str| match parse_fragment(input) {
+        Err(CaptureError::Malformed { reason }) => reason,
+        other => panic!("{input}: {other:?}"),
+    };
+    assert!(reason("https://127.0.0.1:8080/callback").starts_with("the URL has no fragment"));
+    assert!(reason("#token=a%20b").starts_with("the token has a space"));
+    assert!(reason("#token=a%09b").starts_with("the token has a space"));
+    match parse_fragment("#token=&error=first&error=second") {
+        Err(CaptureError::Denied { message }) => assert_eq!(message, "first"),
+        other => panic!("{other:?}"),
+    }
+}
