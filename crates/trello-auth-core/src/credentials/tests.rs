@@ -300,3 +300,31 @@ fn placement_parses() {
         "unknown_placement"
     );
 }
+
+/// Found by cargo-mutants: the body kinds had no test of what they refuse, and `api_base` none
+/// of what it returns.
+#[test]
+fn body_placement_refuses_bodies_it_cannot_extend_with_their_reason() {
+    let reason = |ct: Option<&str>, body: &str| match creds().authorize(
+        req("POST", "https://api.trello.com/1/cards", ct, body),
+        Placement::Body,
+    ) {
+        Err(PlacementError::UnsupportedBody { reason }) => reason,
+        other => panic!("{ct:?} {body:?}: {other:?}"),
+    };
+    assert_eq!(
+        reason(None, "name=x"),
+        "the content type is neither JSON nor form"
+    );
+    assert_eq!(
+        reason(Some("text/plain"), "hello"),
+        "the content type is neither JSON nor form"
+    );
+    assert_eq!(
+        reason(Some("application/json"), "[1]"),
+        "the JSON body is not an object"
+    );
+    let local = Origin::parse("http://127.0.0.1:9000").unwrap();
+    assert_eq!(creds().with_api_base(local.clone()).api_base(), &local);
+    assert_eq!(creds().api_base().as_str(), "https://api.trello.com");
+}

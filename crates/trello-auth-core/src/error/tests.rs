@@ -55,6 +55,8 @@ fn refusals_map_to_their_variants_and_success_to_none() {
     let err = Error::from_verdict(&dead).unwrap();
     assert!(err.is_token_rejected());
     assert_eq!(err.to_string(), "token expired: re-authorize");
+    assert!(!Error::KeyRejected.is_token_rejected());
+    assert!(!Error::NotFound.is_token_rejected());
     let err = Error::from_verdict(&Verdict::ServerError {
         status: 503,
         retry_after: None,

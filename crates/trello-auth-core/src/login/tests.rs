@@ -476,3 +476,22 @@ proptest! {
         prop_assert_eq!(outcomes == 1, r.is_done());
     }
 }
+
+/// Found by cargo-mutants: a delivery just under the limit is read (the limit is 8 KiB, not a
+/// few hundred bytes more than 1 KiB).
+#[test]
+fn a_delivery_under_the_size_limit_is_read() {
+    let mut r = receiver(Mode::Fragment(authorize()));
+    let padded = format!(
+        "{{\"fragment\":\"#token={}\"{}}}",
+        token(),
+        " ".repeat(4096)
+    );
+    let mut request = post(serde_json::json!({}));
+    *request.body_mut() = padded.into_bytes();
+    assert!(request.body().len() < MAX_DELIVERY_BYTES);
+    match r.handle(&request).outcome {
+        Some(Outcome::Token(t)) => assert_eq!(t.expose_secret(), token()),
+        other => panic!("{other:?}"),
+    }
+}
