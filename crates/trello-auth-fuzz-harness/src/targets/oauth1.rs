@@ -86,8 +86,8 @@ pub fn oauth1_callback(data: &[u8]) {
 /// Fields: method, URI, content type, timestamp, nonce, callback (empty for none), verifier
 /// (empty for none), `t` to sign with a token, body.
 ///
-/// The core's base string must equal [`reference::base_string`]'s, and the core may refuse
-/// only what RFC 5849 and SPEC S3.4 make it refuse.
+/// The core's base string must equal the one `reference::base_string` writes, and the core
+/// may refuse only what RFC 5849 and SPEC S3.4 make it refuse.
 pub fn oauth1_base_string(data: &[u8]) {
     let mut f = Fields::new(data);
     let method = f.bytes().to_vec();
