@@ -38,7 +38,7 @@ fn check(input: &str, public: &str, result: Result<Token, CaptureError>) {
 
 /// The ways a parser may read `input`: as sent; with tabs and newlines dropped (WHATWG URL
 /// parsing); percent-decoded, with `+` as a space or not; JSON-decoded (a postMessage).
-fn readings(input: &str) -> Vec<String> {
+pub(crate) fn readings(input: &str) -> Vec<String> {
     let stripped: String = input
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
