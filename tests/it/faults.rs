@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use trello_auth_core::{Error as ClientError, RetryPolicy};
-use trello_auth_sandbox::{Fault, RateLimits, RouteMatch, Sandbox, TokenSpec};
+use trello_auth_sandbox::{RateLimits, Sandbox, TokenSpec};
 
 use crate::transports::harness::{Cfg, Kind, Transport};
 
@@ -18,25 +18,6 @@ fn matrix() -> Vec<Value> {
     let text = std::fs::read_to_string(path).expect("tests/faults/matrix.json");
     let v: Value = serde_json::from_str(&text).expect("the matrix is JSON");
     v["cells"].as_array().expect("cells").clone()
-}
-
-/// The sandbox fault a cell's `fault` object describes (the admin API's JSON).
-fn fault(f: &Value, storage: &str) -> Fault {
-    let mut fault = Fault::prefix(f["path"].as_str().expect("path"), 1);
-    fault.count = f["count"].as_u64().map_or(1, |c| c as u32);
-    fault.method = f["method"].as_str().map(str::to_owned);
-    if f["match"] == "exact" {
-        fault.route = RouteMatch::Exact(f["path"].as_str().expect("path").to_owned());
-    }
-    fault.status = f["status"].as_u64().map(|s| s as u16);
-    fault.latency = f["latency_ms"].as_u64().map(Duration::from_millis);
-    fault.close = f["close"] == true;
-    fault.after_applying = f["after_applying"] == true;
-    fault.goaway = f["goaway"] == true;
-    fault.redirect = f["redirect"]
-        .as_str()
-        .map(|r| r.replace("{storage}", storage));
-    fault
 }
 
 /// Runs one cell; `Err` says what differed.
@@ -51,33 +32,52 @@ fn run_cell(t: Transport, cell: &Value) -> Result<(), String> {
         None => b,
     });
     let admin = s.sb.admin();
-    let client_cfg = &cell["client"];
-    let mut cfg = Cfg::default();
-    if let Some(ms) = client_cfg["timeout_ms"].as_u64() {
-        cfg.timeout = Duration::from_millis(ms);
-    }
-    if let Some(ms) = client_cfg["backoff_ms"].as_u64() {
-        cfg.retry = RetryPolicy::default().with_base(Duration::from_millis(ms));
-    }
-    if client_cfg["limiter"] == false {
-        cfg.limiter = None;
-    }
-    let other_ca;
-    if sandbox["wrong_ca"] == true {
-        other_ca = Sandbox::builder()
+    let other_ca = (sandbox["wrong_ca"] == true).then(|| {
+        Sandbox::builder()
             .tls(true)
             .start_blocking()
-            .expect("a second sandbox");
-        cfg.ca_pem = other_ca.ca_pem().map(str::to_owned);
-    }
-    let fresh_cfg = Cfg {
-        token: Some(admin_token(&s.sb)),
-        ..clone_cfg(&cfg)
+            .expect("a second sandbox")
+    });
+    let client_cfg = &cell["client"];
+    // The cell's client settings, for the sandbox's token or another.
+    let cfg = |token: Option<String>| {
+        let mut cfg = Cfg {
+            token,
+            ..Cfg::default()
+        };
+        if let Some(ms) = client_cfg["timeout_ms"].as_u64() {
+            cfg.timeout = Duration::from_millis(ms);
+        }
+        if let Some(ms) = client_cfg["backoff_ms"].as_u64() {
+            cfg.retry = RetryPolicy::default().with_base(Duration::from_millis(ms));
+        }
+        if client_cfg["limiter"] == false {
+            cfg.limiter = None;
+        }
+        cfg.ca_pem = other_ca
+            .as_ref()
+            .and_then(|o| o.ca_pem())
+            .map(str::to_owned);
+        cfg
     };
-    let client = s.client(cfg);
-    let fresh = s.client(fresh_cfg);
+    let client = s.client(cfg(None));
+    let fresh = s.client(cfg(Some(admin_token(&s.sb))));
     if cell["fault"].is_object() {
-        admin.inject_fault(fault(&cell["fault"], s.sb.storage_base()));
+        // The admin API reads the cell's fault object, checks it and arms it.
+        let body = cell["fault"]
+            .to_string()
+            .replace("{storage}", s.sb.storage_base());
+        let request = http::Request::post(format!("{}/__sandbox/faults", s.sb.api_base()))
+            .header("content-type", "application/json")
+            .body(body.into_bytes())
+            .expect("a request");
+        let armed = s.send_bare(request);
+        assert_eq!(
+            armed.status(),
+            200,
+            "the sandbox refused the fault of {}",
+            cell["name"]
+        );
     }
     let name = format!(
         "cell-{}-{:?}-{}",
@@ -158,20 +158,6 @@ fn admin_token(sb: &Sandbox) -> String {
     sb.admin()
         .mint_token(&TokenSpec::default())
         .expect("the sandbox mints a token")
-}
-
-fn clone_cfg(cfg: &Cfg) -> Cfg {
-    Cfg {
-        token: cfg.token.clone(),
-        placement: cfg.placement,
-        retry: cfg.retry,
-        limiter: cfg.limiter.clone(),
-        timeout: cfg.timeout,
-        hook: None,
-        oauth1: None,
-        oauth2: None,
-        ca_pem: cfg.ca_pem.clone(),
-    }
 }
 
 fn run_matrix(kind: Kind, tls: bool) {
